@@ -1,0 +1,141 @@
+#pragma once
+/// The scoring engine. A scheme is compiled once into a flat plan (nodes in pre-order, leaf
+/// operations, input columns); `score` then evaluates the plan column by column over blocks of
+/// units, reading each input column in place (no copy of float64 data), and ranks, grades and
+/// applies quotas over the whole cohort.
+///
+///   auto plan = rectify::assess::compile(rectify::io::load_scheme_file("scheme.json"));
+///   auto data = rectify::io::read_units_csv_file("units.csv");
+///   auto res = rectify::assess::score(plan, data.view());
+///   double s = res.score[0];
+#include <Eigen/Core>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "rectify/assess/scheme.hpp"
+#include "rectify/core/table.hpp"
+
+namespace rectify::assess {
+
+enum class lang { zh, en };
+
+/// A node of the compiled tree; `nodes` of a plan are in pre-order (parents first).
+struct plan_node {
+  std::string id;
+  std::string name;
+  int parent = -1;  ///< index of the parent node, -1 for the root's children
+  int leaf = -1;    ///< index into plan::leaves, -1 for an inner node
+  double points = 0.0;
+  std::string path;  ///< JSON pointer in the scheme
+};
+
+struct count_op {
+  std::string id;
+  std::string name;
+  int input = -1;  ///< index into plan::inputs
+  double per = 0.0;
+  double cap = std::numeric_limits<double>::infinity();
+};
+
+struct leaf_op {
+  int node = -1;
+  bool has_rule = false;
+  rule_type type = rule_type::linear;
+  int input = -1;  ///< rule input (index into plan::inputs), -1 without a rule
+  double worst = 0.0, best = 1.0;
+  bool at_most = false;
+  std::vector<double> x, f;  ///< steps thresholds (sorted ascending) or piecewise points
+  std::vector<count_op> deductions;
+};
+
+struct veto_op {
+  std::string id;
+  std::string name;
+  int input = -1;
+  double above = 0.0;
+  int max_grade = 0;
+};
+
+struct grade_op {
+  std::string name;
+  double min = -std::numeric_limits<double>::infinity();  ///< -inf for the last grade
+  double quota = 0.0;                                     ///< 0 = no quota
+};
+
+/// A validated scheme flattened for evaluation. Cheap to copy; build it once per scheme.
+struct plan {
+  std::string id;
+  std::string name;
+  double total = 100.0;
+  missing_policy missing = missing_policy::error;
+  std::vector<plan_node> nodes;
+  std::vector<leaf_op> leaves;
+  std::vector<std::string> inputs;            ///< every input the scheme reads, in order of first use
+  std::vector<std::string> input_users;       ///< JSON pointer of the first thing that reads each input
+  std::vector<unsigned char> input_is_count;  ///< read as a count (deduction, bonus, penalty)
+  std::vector<count_op> bonus;
+  double bonus_cap = std::numeric_limits<double>::infinity();
+  std::vector<count_op> penalties;
+  std::vector<veto_op> vetoes;
+  std::vector<grade_op> grades;
+
+  /// Index of the node with this id, or -1.
+  [[nodiscard]] int find_node(std::string_view id) const noexcept;
+};
+
+/// Validates and flattens a scheme; throws `rectify::error` with every problem.
+[[nodiscard]] plan compile(const scheme& s);
+
+struct score_options {
+  /// Keep the earned points of every node (units × nodes doubles). Turn off to score very
+  /// large cohorts for their totals, grades and ranks only.
+  bool nodes = true;
+};
+
+/// Scores of a cohort; unit i is row i of the table that was scored.
+struct result {
+  Eigen::VectorXd score, base, bonus, penalty;
+  Eigen::VectorXi band;                      ///< index into plan::grades, from the score alone
+  Eigen::VectorXi grade;                     ///< after vetoes and quotas
+  Eigen::VectorXi rank;                      ///< competition rank, 1 = best
+  Eigen::MatrixXd nodes;                     ///< units × plan::nodes earned points; NaN = dropped ("reweight")
+  std::vector<std::size_t> veto_offsets{0};  ///< CSR: vetoes of unit i are
+  std::vector<int> veto_index;               ///< veto_index[veto_offsets[i] .. veto_offsets[i+1])
+  std::vector<std::size_t> missing_offsets{0};
+  std::vector<int> missing_input;  ///< indices into plan::inputs
+
+  [[nodiscard]] std::size_t size() const noexcept { return static_cast<std::size_t>(score.size()); }
+  [[nodiscard]] std::span<const int> vetoes(std::size_t unit) const noexcept {
+    return {veto_index.data() + veto_offsets[unit], veto_offsets[unit + 1] - veto_offsets[unit]};
+  }
+  [[nodiscard]] std::span<const int> missing(std::size_t unit) const noexcept {
+    return {missing_input.data() + missing_offsets[unit], missing_offsets[unit + 1] - missing_offsets[unit]};
+  }
+};
+
+/// Scores every unit of `data` (scoring.md §3–5). Throws `rectify::error` (codes
+/// `rectify.data.*`) naming units, inputs and, when the table came from a file, file:line:col.
+[[nodiscard]] result score(const plan& p, const table_view& data, const score_options& options = {});
+
+/// One lost point of a unit (扣分说明): the node, the points lost (negative when the floor at
+/// zero gives points back) and why, e.g. `会议记录不完整 3 次 × 0.5 分 = −1.5`.
+struct lost_item {
+  std::string node;
+  double points = 0.0;
+  std::string why;
+};
+
+/// Why unit `unit` of `data` lost each point; the items sum to total − base + penalty.
+[[nodiscard]] std::vector<lost_item> explain(const plan& p, const table_view& data, std::size_t unit,
+                                             lang language = lang::zh);
+
+/// Competition ranks ("1224", 1 = highest) with the symmetric tie tolerance of scoring.md §5½.
+[[nodiscard]] Eigen::VectorXi competition_rank(const Eigen::Ref<const Eigen::VectorXd>& scores);
+
+/// Two scores tie when |a − b| ≤ 1e-9 × max(1, |a|, |b|).
+[[nodiscard]] bool scores_tie(double a, double b) noexcept;
+
+}  // namespace rectify::assess

@@ -1,0 +1,94 @@
+#pragma once
+/// The assessment scheme (考核方案) as a plain C++ model: an indicator tree with points or
+/// weights, rules, per-occurrence deductions, capped bonus, direct penalties, vetoes and grade
+/// bands. `io/scheme_json.hpp` reads it from `rectify.scheme/1` JSON; `validate` checks every
+/// rule of scoring.md §1 and returns all problems at once; `compile` turns it into a plan.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rectify/core/error.hpp"
+
+namespace rectify::assess {
+
+enum class missing_policy { error, zero, reweight };
+enum class rule_type { linear, steps, piecewise, check, direct };
+
+/// How a leaf's input becomes a fraction of its points (scoring.md §3).
+struct rule {
+  rule_type type = rule_type::linear;
+  double worst = 0.0;                            ///< linear
+  double best = 1.0;                             ///< linear
+  bool at_most = false;                          ///< steps: at_most instead of at_least
+  std::vector<std::pair<double, double>> table;  ///< steps [t, f] or piecewise [x, f]
+};
+
+/// A per-occurrence item: a leaf's deduction (no id), a bonus item or a penalty.
+struct count_item {
+  std::string id;  ///< empty for deductions
+  std::string name;
+  std::string input;
+  double per = 0.0;
+  std::optional<double> cap;
+};
+
+struct node {
+  std::string id;
+  std::string name;
+  std::optional<double> points;
+  std::optional<double> weight;
+  std::optional<std::string> input;  ///< rule input; defaults to the id
+  std::optional<rule> rule_;
+  std::optional<std::vector<count_item>> deductions;
+  std::optional<std::vector<node>> children;  ///< present: an inner node
+  /// Set by the reader when one of this node's own values had the wrong type, so that
+  /// validation does not add follow-on complaints (a sum that fails only because of it).
+  bool damaged = false;
+
+  [[nodiscard]] bool is_leaf() const noexcept { return !children.has_value(); }
+  /// The column the rule reads.
+  [[nodiscard]] const std::string& rule_input() const noexcept { return input ? *input : id; }
+};
+
+struct bonus_section {
+  std::optional<double> cap;
+  std::vector<count_item> items;
+};
+
+struct veto {
+  std::string id;
+  std::string name;
+  std::string input;
+  double above = 0.0;
+  std::string max_grade;
+};
+
+struct grade {
+  std::string name;
+  std::optional<double> min;
+  std::optional<double> quota;
+};
+
+struct scheme {
+  std::string format = "rectify.scheme/1";
+  std::string id;
+  std::string name;
+  double total = 100.0;
+  missing_policy missing = missing_policy::error;
+  std::vector<node> indicators;
+  std::optional<bonus_section> bonus;
+  std::vector<count_item> penalties;
+  std::vector<veto> vetoes;
+  std::vector<grade> grades;
+  bool damaged = false;  ///< a top-level value had the wrong type (see node::damaged)
+};
+
+/// Every semantic problem of a scheme (scoring.md §1, §5½), each with its JSON pointer.
+/// Returns an empty vector for a valid scheme; never throws.
+[[nodiscard]] std::vector<problem> validate(const scheme& s);
+
+[[nodiscard]] const char* to_string(missing_policy p) noexcept;
+[[nodiscard]] const char* to_string(rule_type t) noexcept;
+
+}  // namespace rectify::assess

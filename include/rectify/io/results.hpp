@@ -1,0 +1,35 @@
+#pragma once
+/// Writing scoring results as JSON, CSV and a human-readable table (scoring.md §7). Each
+/// writer returns the whole text, so that a caller writes nothing when anything fails.
+#include <string>
+
+#include "rectify/assess/engine.hpp"
+#include "rectify/core/table.hpp"
+
+namespace rectify::io {
+
+/// `{"scheme", "units": [{unit, score, base, bonus, penalty, band, grade, rank, vetoes,
+/// missing, nodes, lost}]}` in input order; full-precision numbers.
+[[nodiscard]] std::string result_json(const assess::plan& p, const table_view& data, const assess::result& r,
+                                      assess::lang language = assess::lang::zh);
+
+/// One row per unit: `unit,score,base,bonus,penalty,band,grade,rank`, then one column per
+/// node (empty where a node was dropped); full-precision numbers.
+[[nodiscard]] std::string result_csv(const assess::plan& p, const table_view& data, const assess::result& r);
+
+/// The lost-point explanations as CSV: `unit,node,points,why`, units in rank order.
+[[nodiscard]] std::string lost_csv(const assess::plan& p, const table_view& data, const assess::result& r,
+                                   assess::lang language = assess::lang::zh);
+
+/// One row per unit ordered by rank, numbers rounded to 2 decimals, columns aligned for
+/// Chinese text; with `explain`, each unit's lost points under its row.
+[[nodiscard]] std::string result_table(const assess::plan& p, const table_view& data, const assess::result& r,
+                                       bool explain, assess::lang language = assess::lang::zh);
+
+/// Shortest text that reads back as the same double ("0.1", "87.5", "1e-300").
+[[nodiscard]] std::string format_double(double v);
+
+/// Terminal columns a UTF-8 string takes (East Asian wide characters count 2).
+[[nodiscard]] std::size_t display_width(std::string_view s);
+
+}  // namespace rectify::io

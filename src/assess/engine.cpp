@@ -1,0 +1,624 @@
+#include "rectify/assess/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <utility>
+
+#include "rectify/core/error.hpp"
+
+namespace rectify::assess {
+
+bool scores_tie(double a, double b) noexcept {
+  return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)});
+}
+
+namespace {
+
+using Arr = Eigen::ArrayXd;
+using CMap = Eigen::Map<const Eigen::ArrayXd>;
+using MMap = Eigen::Map<Eigen::ArrayXd>;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Units are evaluated in blocks so that every input column of a block, the earned points of
+// every node and the temporaries stay in cache while the leaves are evaluated column by column.
+constexpr Eigen::Index kBlock = 256;
+constexpr std::size_t kMaxReported = 20;
+
+// Sorted order of the scores, highest first (ties in input order).
+std::vector<std::uint32_t> descending(const Eigen::Ref<const Eigen::VectorXd>& s) {
+  std::vector<std::pair<double, std::uint32_t>> keyed(static_cast<std::size_t>(s.size()));
+  for (Eigen::Index i = 0; i < s.size(); ++i)
+    keyed[static_cast<std::size_t>(i)] = {-s[i], static_cast<std::uint32_t>(i)};
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::uint32_t> order(keyed.size());
+  for (std::size_t k = 0; k < keyed.size(); ++k) order[k] = keyed[k].second;
+  return order;
+}
+
+// For units listed highest first, the number of earlier units that are higher and not tied
+// with each one. The tied ones always sit just before it, so one forward pointer suffices.
+template <class Score>
+void higher_not_tied(const std::vector<std::uint32_t>& order, Score score, std::vector<std::size_t>& out) {
+  out.resize(order.size());
+  std::size_t c = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    double sk = score(order[k]);
+    while (c < k && !scores_tie(score(order[c]), sk)) ++c;
+    out[k] = c;
+  }
+}
+
+// Numbers in explanations: at most `decimals` places, trailing zeros dropped ("0.5", "3").
+std::string fmt(double v, int decimals = 4) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
+struct leaf_trace {
+  double p_eff = 0, x = kNaN, f = 1, earned = 0;
+  bool missing = false, dropped = false;
+  std::vector<double> counts, amounts;
+};
+
+// Collects data problems (at most kMaxReported, counting the rest) with their file positions.
+class collector {
+ public:
+  collector(const plan& p, const table_view& t, const std::vector<std::ptrdiff_t>& col) : p_(p), t_(t), col_(col) {}
+
+  void add(std::string code, std::size_t unit, int input, std::string message) {
+    ++count_;
+    if (items_.size() >= kMaxReported) return;
+    std::string where;
+    const auto* pv = t_.provenance;
+    if (pv && unit < pv->row_lines.size()) {
+      where = pv->source + ":" + std::to_string(pv->row_lines[unit]);
+      auto c = input >= 0 ? col_[static_cast<std::size_t>(input)] : -1;
+      if (c >= 0 && static_cast<std::size_t>(c) < pv->column_numbers.size())
+        where += ":" + std::to_string(pv->column_numbers[static_cast<std::size_t>(c)]);
+    }
+    std::string what = "unit " + rectify::quoted(t_.units[unit]);
+    if (input >= 0) what += ", input " + rectify::quoted(p_.inputs[static_cast<std::size_t>(input)]);
+    items_.push_back({std::move(code), "", what + ": " + message, where});
+  }
+  void add_plain(problem p) {
+    ++count_;
+    if (items_.size() < kMaxReported) items_.push_back(std::move(p));
+  }
+  [[nodiscard]] bool full() const { return items_.size() >= kMaxReported; }
+  [[nodiscard]] bool empty() const { return count_ == 0; }
+  [[noreturn]] void throw_all() {
+    if (count_ > items_.size())
+      items_.push_back({"rectify.data.more",
+                        "",
+                        "... and " + std::to_string(count_ - items_.size()) + " more problems of the same kinds",
+                        {}});
+    raise(std::move(items_));
+  }
+
+ private:
+  const plan& p_;
+  const table_view& t_;
+  const std::vector<std::ptrdiff_t>& col_;
+  std::vector<problem> items_;
+  std::size_t count_ = 0;
+};
+
+class evaluator {
+ public:
+  evaluator(const plan& p, const table_view& t, bool keep_nodes)
+      : p_(p), t_(t), n_(static_cast<Eigen::Index>(t.rows())), keep_(keep_nodes), errors_(p, t, col_) {
+    const std::size_t m = p.inputs.size();
+    col_.resize(m);
+    for (std::size_t j = 0; j < m; ++j) col_[j] = t.find(p.inputs[j]);
+    ptr_.resize(m);
+    nan_.resize(m);
+    scratch_.resize(m);
+    nan_fill_ = Arr::Constant(kBlock, kNaN);
+    N_ = static_cast<Eigen::Index>(p.nodes.size());
+    reweight_ = p.missing == missing_policy::reweight;
+    if (reweight_) {
+      eff_.resize(kBlock, N_);
+      present_.resize(kBlock, N_);
+      psum_.resize(kBlock, N_);
+    }
+  }
+
+  collector& errors() { return errors_; }
+
+  void report_absent_columns() {
+    if (p_.missing != missing_policy::error || n_ == 0) return;
+    for (std::size_t j = 0; j < col_.size(); ++j)
+      if (col_[j] < 0)
+        errors_.add_plain({"rectify.data.missing", "",
+                           "input " + rectify::quoted(p_.inputs[j]) + " has no column in the data (read by " +
+                               p_.input_users[j] + "); missing policy is \"error\"",
+                           t_.provenance ? t_.provenance->source : std::string()});
+  }
+
+  // Evaluates units [i0, i0 + len) into `r`. With `trace` (len == 1) it records, per leaf,
+  // what `explain` needs.
+  void block(result& r, Eigen::Index i0, Eigen::Index len, std::vector<leaf_trace>* trace,
+             std::vector<std::pair<std::uint32_t, int>>& missing_pairs) {
+    bind(i0, len, missing_pairs);
+    double* nodes_base;
+    Eigen::Index ld;
+    if (keep_) {
+      nodes_base = r.nodes.data() + i0;
+      ld = n_;
+    } else {
+      if (scratch_nodes_.rows() < len || scratch_nodes_.cols() != N_) scratch_nodes_.resize(kBlock, N_);
+      nodes_base = scratch_nodes_.data();
+      ld = kBlock;
+    }
+    auto node_col = [&](Eigen::Index k) { return MMap(nodes_base + k * ld, len); };
+
+    bool rw = reweight_ && any_rule_nan();
+    if (rw) effective_points(len);
+    if (trace) trace->assign(p_.leaves.size(), {});
+
+    Arr f(len), d(len);
+    for (std::size_t l = 0; l < p_.leaves.size(); ++l) {
+      const leaf_op& op = p_.leaves[l];
+      const double p = p_.nodes[static_cast<std::size_t>(op.node)].points;
+      auto e = node_col(op.node);
+      bool nan_x = false;
+      if (op.has_rule) {
+        const auto j = static_cast<std::size_t>(op.input);
+        CMap x(ptr_[j], len);
+        nan_x = nan_[j];
+        fraction(op, p, x, f, i0, len);
+      }
+      bool has_d = !op.deductions.empty();
+      if (has_d) {
+        d.setZero();
+        for (const auto& c : op.deductions) add_count(c, len, d);
+      }
+      if (rw) {
+        auto pe = eff_.col(op.node).head(len);
+        if (!op.has_rule)
+          e = (pe - d).max(0.0).min(pe);
+        else if (has_d)
+          e = (pe * f - d).max(0.0).min(pe);
+        else
+          e = pe * f;
+      } else {
+        if (!op.has_rule)
+          e = (p - d).max(0.0).min(p);
+        else if (has_d)
+          e = (p * f - d).max(0.0).min(p);
+        else
+          e = p * f;
+      }
+      if (nan_x) {
+        CMap x(ptr_[static_cast<std::size_t>(op.input)], len);
+        double fill = reweight_ ? kNaN : 0.0;
+        e = x.isNaN().select(fill, e);
+      }
+      if (trace) {
+        auto& tr = (*trace)[l];
+        tr.p_eff = rw ? eff_(0, op.node) : p;
+        if (op.has_rule) {
+          tr.x = ptr_[static_cast<std::size_t>(op.input)][0];
+          tr.f = f[0];
+          tr.missing = std::isnan(tr.x);
+          tr.dropped = tr.missing && reweight_;
+        }
+        for (const auto& c : op.deductions) {
+          double cv = ptr_[static_cast<std::size_t>(c.input)][0];
+          if (std::isnan(cv)) cv = 0;
+          tr.counts.push_back(cv);
+          tr.amounts.push_back(std::min(c.cap, c.per * cv));
+        }
+        tr.earned = e[0];
+      }
+    }
+
+    // Inner nodes earn the sum of their children; under "reweight" a dropped child (NaN)
+    // adds nothing and a node whose children are all dropped is dropped itself.
+    for (std::size_t k = 0; k < p_.nodes.size(); ++k)
+      if (p_.nodes[k].leaf < 0) node_col(static_cast<Eigen::Index>(k)).setConstant(reweight_ ? kNaN : 0.0);
+    auto base = MMap(r.base.data() + i0, len);
+    base.setConstant(reweight_ ? kNaN : 0.0);
+    for (std::size_t k = p_.nodes.size(); k-- > 0;) {
+      auto child = node_col(static_cast<Eigen::Index>(k));
+      int parent = p_.nodes[k].parent;
+      if (parent < 0)
+        accumulate(base, child);
+      else {
+        auto pc = node_col(parent);
+        accumulate(pc, child);
+      }
+    }
+    if (reweight_) {
+      for (Eigen::Index i = 0; i < len; ++i)
+        if (std::isnan(base[i])) {
+          errors_.add("rectify.data.all_dropped", static_cast<std::size_t>(i0 + i), -1,
+                      "every indicator is dropped for missing inputs (policy \"reweight\"); nothing is left to score");
+          base[i] = 0;
+        }
+    }
+
+    auto bonus = MMap(r.bonus.data() + i0, len);
+    bonus.setZero();
+    for (const auto& c : p_.bonus) add_count(c, len, bonus);
+    bonus = bonus.min(p_.bonus_cap);
+    auto penalty = MMap(r.penalty.data() + i0, len);
+    penalty.setZero();
+    for (const auto& c : p_.penalties) add_count(c, len, penalty);
+    MMap(r.score.data() + i0, len) = (base + bonus - penalty).max(0.0);
+  }
+
+  // Vetoes in unit order, as CSR.
+  void vetoes(result& r) {
+    std::vector<std::pair<std::uint32_t, int>> hits;
+    for (std::size_t v = 0; v < p_.vetoes.size(); ++v) {
+      const auto j = static_cast<std::size_t>(p_.vetoes[v].input);
+      if (col_[j] < 0) continue;
+      const auto& c = t_.columns[static_cast<std::size_t>(col_[j])];
+      for (Eigen::Index i = 0; i < n_; ++i)
+        if (c[static_cast<std::size_t>(i)] > p_.vetoes[v].above)
+          hits.emplace_back(static_cast<std::uint32_t>(i), static_cast<int>(v));
+    }
+    std::sort(hits.begin(), hits.end());
+    csr(hits, r.veto_offsets, r.veto_index);
+  }
+
+  static void csr(const std::vector<std::pair<std::uint32_t, int>>& pairs, std::vector<std::size_t>& offsets,
+                  std::vector<int>& values, std::size_t n) {
+    offsets.assign(n + 1, 0);
+    values.resize(pairs.size());
+    for (const auto& pr : pairs) ++offsets[pr.first + 1];
+    std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
+    for (std::size_t k = 0; k < pairs.size(); ++k) values[k] = pairs[k].second;
+  }
+  void csr(const std::vector<std::pair<std::uint32_t, int>>& pairs, std::vector<std::size_t>& offsets,
+           std::vector<int>& values) const {
+    csr(pairs, offsets, values, static_cast<std::size_t>(n_));
+  }
+
+ private:
+  // Points each input column of the block, noting NaN cells, and checks values once per input.
+  void bind(Eigen::Index i0, Eigen::Index len, std::vector<std::pair<std::uint32_t, int>>& missing_pairs) {
+    for (std::size_t j = 0; j < p_.inputs.size(); ++j) {
+      if (col_[j] < 0) {
+        ptr_[j] = nan_fill_.data();
+        nan_[j] = true;
+        for (Eigen::Index i = 0; i < len; ++i)
+          missing_pairs.emplace_back(static_cast<std::uint32_t>(i0 + i), static_cast<int>(j));
+        continue;
+      }
+      const auto& c = t_.columns[static_cast<std::size_t>(col_[j])];
+      if (c.stride == 1) {
+        ptr_[j] = c.data + i0;
+      } else {
+        auto& s = scratch_[j];
+        if (s.size() < kBlock) s.resize(kBlock);
+        for (Eigen::Index i = 0; i < len; ++i) s[i] = c.data[(i0 + i) * c.stride];
+        ptr_[j] = s.data();
+      }
+      CMap x(ptr_[j], len);
+      nan_[j] = false;
+      if (!(x.abs() < kInf).all()) {
+        for (Eigen::Index i = 0; i < len; ++i) {
+          double v = x[i];
+          auto unit = static_cast<std::size_t>(i0 + i);
+          if (std::isnan(v)) {
+            nan_[j] = true;
+            missing_pairs.emplace_back(static_cast<std::uint32_t>(unit), static_cast<int>(j));
+            if (p_.missing == missing_policy::error)
+              errors_.add("rectify.data.missing", unit, static_cast<int>(j),
+                          "value is missing (missing policy is \"error\")");
+          } else if (std::isinf(v)) {
+            errors_.add("rectify.data.not_finite", unit, static_cast<int>(j), "value must be finite, got " + fmt(v));
+          }
+        }
+      }
+      if (p_.input_is_count[j] && (x < 0).any())
+        for (Eigen::Index i = 0; i < len; ++i)
+          if (x[i] < 0)
+            errors_.add("rectify.data.negative_count", static_cast<std::size_t>(i0 + i), static_cast<int>(j),
+                        "a count must be >= 0, got " + fmt(x[i]));
+    }
+  }
+
+  bool any_rule_nan() const {
+    for (const auto& op : p_.leaves)
+      if (op.has_rule && nan_[static_cast<std::size_t>(op.input)]) return true;
+    return false;
+  }
+
+  // Under "reweight": which nodes are present for each unit of the block, and the points each
+  // present node then carries (its share of its parent's points among present siblings).
+  void effective_points(Eigen::Index len) {
+    const auto N = p_.nodes.size();
+    for (std::size_t k = 0; k < N; ++k) {
+      const auto& nd = p_.nodes[k];
+      auto pr = present_.col(static_cast<Eigen::Index>(k)).head(len);
+      if (nd.leaf >= 0) {
+        const auto& op = p_.leaves[static_cast<std::size_t>(nd.leaf)];
+        if (op.has_rule)
+          pr = CMap(ptr_[static_cast<std::size_t>(op.input)], len).isNaN().select(0.0, Arr::Ones(len));
+        else
+          pr.setOnes();
+      } else {
+        pr.setZero();
+      }
+      psum_.col(static_cast<Eigen::Index>(k)).head(len).setZero();
+    }
+    Arr root_sum = Arr::Zero(len);
+    for (std::size_t k = N; k-- > 0;) {
+      const auto& nd = p_.nodes[k];
+      auto pr = present_.col(static_cast<Eigen::Index>(k)).head(len);
+      if (nd.parent < 0)
+        root_sum += pr * nd.points;
+      else {
+        psum_.col(nd.parent).head(len) += pr * nd.points;
+        present_.col(nd.parent).head(len) = present_.col(nd.parent).head(len).max(pr);
+      }
+    }
+    for (std::size_t k = 0; k < N; ++k) {
+      const auto& nd = p_.nodes[k];
+      auto pr = present_.col(static_cast<Eigen::Index>(k)).head(len);
+      Arr parent_eff = nd.parent < 0 ? Arr::Constant(len, p_.total) : Arr(eff_.col(nd.parent).head(len));
+      Arr sum = nd.parent < 0 ? root_sum : Arr(psum_.col(nd.parent).head(len));
+      eff_.col(static_cast<Eigen::Index>(k)).head(len) =
+          (sum > 0).select(pr * parent_eff * nd.points / sum.max(1e-300), 0.0);
+    }
+  }
+
+  template <class Dst>
+  void accumulate(Dst& dst, const MMap& child) const {
+    // Under "reweight" NaN marks "dropped": a dropped child adds nothing, and a parent that is
+    // still NaN (no present child yet) takes the child's value.
+    if (reweight_)
+      dst = dst.isNaN().select(child, child.isNaN().select(dst, dst + child));
+    else
+      dst += child;
+  }
+
+  template <class Out>
+  void add_count(const count_op& c, Eigen::Index len, Out& out) const {
+    const auto j = static_cast<std::size_t>(c.input);
+    CMap x(ptr_[j], len);
+    if (nan_[j])
+      out += x.isNaN().select(0.0, (c.per * x).min(c.cap));
+    else
+      out += (c.per * x).min(c.cap);
+  }
+
+  void fraction(const leaf_op& op, double p, const CMap& x, Arr& f, Eigen::Index i0, Eigen::Index len) {
+    switch (op.type) {
+      case rule_type::linear: {
+        double inv = 1.0 / (op.best - op.worst);
+        f = ((x - op.worst) * inv).max(0.0).min(1.0);
+        break;
+      }
+      case rule_type::steps:
+        f.setZero();
+        if (!op.at_most) {
+          // f of the largest threshold <= x: later (larger) thresholds overwrite.
+          for (std::size_t k = 0; k < op.x.size(); ++k) f = (x >= op.x[k]).select(op.f[k], f);
+        } else {
+          for (std::size_t k = op.x.size(); k-- > 0;) f = (x <= op.x[k]).select(op.f[k], f);
+        }
+        break;
+      case rule_type::piecewise: {
+        f.setConstant(op.f.front());
+        for (std::size_t k = 0; k + 1 < op.x.size(); ++k) {
+          double slope = (op.f[k + 1] - op.f[k]) / (op.x[k + 1] - op.x[k]);
+          f = (x > op.x[k]).select(op.f[k] + slope * (x.min(op.x[k + 1]) - op.x[k]), f);
+        }
+        break;
+      }
+      case rule_type::check:
+        if (!(x == 0.0 || x == 1.0 || x.isNaN()).all())
+          for (Eigen::Index i = 0; i < len; ++i)
+            if (x[i] != 0.0 && x[i] != 1.0 && !std::isnan(x[i]))
+              errors_.add("rectify.data.bad_check", static_cast<std::size_t>(i0 + i), op.input,
+                          "a check indicator takes 0 or 1 (or true/false), got " + fmt(x[i]));
+        f = x;
+        break;
+      case rule_type::direct:
+        if (!((x >= 0.0 && x <= p) || x.isNaN()).all())
+          for (Eigen::Index i = 0; i < len; ++i)
+            if (!(x[i] >= 0.0 && x[i] <= p) && !std::isnan(x[i]))
+              errors_.add("rectify.data.out_of_range", static_cast<std::size_t>(i0 + i), op.input,
+                          "expert-rated points must lie in [0, " + fmt(p) + "], got " + fmt(x[i]));
+        if (p > 0)
+          f = (x / p).max(0.0).min(1.0);
+        else
+          f.setZero();
+        break;
+    }
+  }
+
+  const plan& p_;
+  const table_view& t_;
+  Eigen::Index n_;
+  Eigen::Index N_ = 0;
+  bool keep_;
+  bool reweight_ = false;
+  std::vector<std::ptrdiff_t> col_;
+  collector errors_;
+  std::vector<const double*> ptr_;
+  std::vector<unsigned char> nan_;
+  std::vector<Arr> scratch_;
+  Arr nan_fill_;
+  Eigen::MatrixXd scratch_nodes_;
+  Eigen::ArrayXXd eff_, present_, psum_;
+};
+
+void grades_and_ranks(const plan& p, result& r) {
+  const auto n = r.size();
+  const auto G = static_cast<int>(p.grades.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    int g = 0;
+    while (g + 1 < G && !(p.grades[static_cast<std::size_t>(g)].min <= r.score[static_cast<Eigen::Index>(i)])) ++g;
+    r.band[static_cast<Eigen::Index>(i)] = g;
+    for (int v : r.vetoes(i)) g = std::max(g, p.vetoes[static_cast<std::size_t>(v)].max_grade);
+    r.grade[static_cast<Eigen::Index>(i)] = g;
+  }
+  auto order = descending(r.score);
+  auto score = [&](std::uint32_t i) { return r.score[i]; };
+  std::vector<std::size_t> higher;
+  higher_not_tied(order, score, higher);
+  for (std::size_t k = 0; k < n; ++k) r.rank[order[k]] = static_cast<int>(higher[k] + 1);
+
+  // Quotas from the top grade down: a grade keeps the units whose competition rank among its
+  // holders is within the limit (ties at the cut all stay); the rest move down one grade and
+  // compete there under that grade's quota.
+  std::vector<std::uint32_t> holders;
+  for (int g = 0; g + 1 < G; ++g) {
+    double q = p.grades[static_cast<std::size_t>(g)].quota;
+    if (q <= 0) continue;
+    auto limit = static_cast<std::size_t>(std::floor(q * static_cast<double>(n) + 1e-9));
+    holders.clear();
+    for (auto i : order)
+      if (r.grade[i] == g) holders.push_back(i);
+    higher_not_tied(holders, score, higher);
+    for (std::size_t k = 0; k < holders.size(); ++k)
+      if (higher[k] >= limit) r.grade[holders[k]] = g + 1;
+  }
+}
+
+}  // namespace
+
+Eigen::VectorXi competition_rank(const Eigen::Ref<const Eigen::VectorXd>& scores) {
+  for (Eigen::Index i = 0; i < scores.size(); ++i)
+    if (std::isnan(scores[i]))
+      raise("rectify.data.not_finite", "", "scores to rank must not be NaN (position " + std::to_string(i) + ")");
+  auto order = descending(scores);
+  std::vector<std::size_t> higher;
+  higher_not_tied(
+      order, [&](std::uint32_t i) { return scores[i]; }, higher);
+  Eigen::VectorXi rank(scores.size());
+  for (std::size_t k = 0; k < order.size(); ++k) rank[order[k]] = static_cast<int>(higher[k] + 1);
+  return rank;
+}
+
+result score(const plan& p, const table_view& data, const score_options& options) {
+  const auto n = static_cast<Eigen::Index>(data.rows());
+  if (data.rows() > std::numeric_limits<std::uint32_t>::max() - 1)
+    raise("rectify.data.too_large", "", "at most 4294967294 units can be scored in one call");
+  for (const auto& c : data.columns)
+    if (c.data == nullptr && n > 0)
+      raise("rectify.data.shape", "", "column " + rectify::quoted(c.name) + " has no data");
+  result r;
+  r.score.resize(n);
+  r.base.resize(n);
+  r.bonus.resize(n);
+  r.penalty.resize(n);
+  r.band.resize(n);
+  r.grade.resize(n);
+  r.rank.resize(n);
+  if (options.nodes) r.nodes.resize(n, static_cast<Eigen::Index>(p.nodes.size()));
+
+  evaluator ev(p, data, options.nodes);
+  ev.report_absent_columns();
+  std::vector<std::pair<std::uint32_t, int>> missing_pairs, block_pairs;
+  for (Eigen::Index i0 = 0; i0 < n && !ev.errors().full(); i0 += kBlock) {
+    block_pairs.clear();
+    ev.block(r, i0, std::min(kBlock, n - i0), nullptr, block_pairs);
+    std::sort(block_pairs.begin(), block_pairs.end());
+    missing_pairs.insert(missing_pairs.end(), block_pairs.begin(), block_pairs.end());
+  }
+  if (!ev.errors().empty()) ev.errors().throw_all();
+  evaluator::csr(missing_pairs, r.missing_offsets, r.missing_input, static_cast<std::size_t>(n));
+  ev.vetoes(r);
+  grades_and_ranks(p, r);
+  return r;
+}
+
+std::vector<lost_item> explain(const plan& p, const table_view& data, std::size_t unit, lang language) {
+  if (unit >= data.rows())
+    raise("rectify.data.no_unit", "",
+          "unit index " + std::to_string(unit) + " is out of range (" + std::to_string(data.rows()) + " units)");
+  // Evaluate the one unit through the same code path as `score`, recording each leaf.
+  table_view one = data;
+  one.units = data.units.subspan(unit, 1);
+  for (auto& c : one.columns) c.data += static_cast<std::ptrdiff_t>(unit) * c.stride;
+  one.provenance = nullptr;
+  evaluator ev(p, one, true);
+  result r;
+  r.score.resize(1);
+  r.base.resize(1);
+  r.bonus.resize(1);
+  r.penalty.resize(1);
+  r.nodes.resize(1, static_cast<Eigen::Index>(p.nodes.size()));
+  std::vector<leaf_trace> trace;
+  std::vector<std::pair<std::uint32_t, int>> pairs;
+  ev.block(r, 0, 1, &trace, pairs);
+  // Problems of this unit are reported by `score`; an explanation is given only for data that
+  // scores, so rethrow them here too.
+  if (!ev.errors().empty()) ev.errors().throw_all();
+
+  const bool zh = language == lang::zh;
+  const std::string minus = zh ? "−" : "-";
+  std::vector<lost_item> out;
+  auto count_line = [&](const count_op& c, double count, double amount) {
+    std::string s = zh ? c.name + " " + fmt(count) + " 次 × " + fmt(c.per) + " 分 = " + minus + fmt(c.per * count)
+                       : c.name + " " + fmt(count) + " × " + fmt(c.per) + " = " + minus + fmt(c.per * count);
+    if (amount < c.per * count) s += zh ? ",封顶 " + fmt(c.cap) + " 分" : ", capped at " + fmt(c.cap);
+    return s;
+  };
+  for (std::size_t l = 0; l < p.leaves.size(); ++l) {
+    const auto& op = p.leaves[l];
+    const auto& tr = trace[l];
+    const auto& nd = p.nodes[static_cast<std::size_t>(op.node)];
+    if (tr.dropped) continue;
+    if (tr.missing) {
+      if (tr.p_eff > 0)
+        out.push_back({nd.id, tr.p_eff,
+                       zh ? nd.name + ":缺少数据 " + p.inputs[static_cast<std::size_t>(op.input)] +
+                                ",按 0 分计 = " + minus + fmt(tr.p_eff)
+                          : nd.name + ": no value for " + p.inputs[static_cast<std::size_t>(op.input)] +
+                                ", scored 0 = " + minus + fmt(tr.p_eff)});
+      continue;
+    }
+    double claimed = 0;
+    if (op.has_rule) {
+      double loss = tr.p_eff * (1.0 - tr.f);
+      if (loss > 0) {
+        claimed += loss;
+        std::string pct = fmt(tr.f * 100, 1) + "%";
+        out.push_back({nd.id, loss,
+                       zh ? nd.name + ":实际 " + fmt(tr.x) + ",得分率 " + pct + "(满分 " + fmt(tr.p_eff) +
+                                " 分)= " + minus + fmt(loss)
+                          : nd.name + ": value " + fmt(tr.x) + ", " + pct + " of " + fmt(tr.p_eff) +
+                                " points = " + minus + fmt(loss)});
+      }
+    }
+    for (std::size_t k = 0; k < op.deductions.size(); ++k) {
+      double a = tr.amounts[k];
+      if (a <= 0) continue;
+      claimed += a;
+      out.push_back({nd.id, a, count_line(op.deductions[k], tr.counts[k], a)});
+    }
+    double actual = tr.p_eff - tr.earned;
+    if (claimed - actual > 1e-12 * std::max(1.0, tr.p_eff))
+      out.push_back({nd.id, actual - claimed,
+                     zh ? nd.name + ":扣完为止,本项最多扣 " + fmt(tr.p_eff) + " 分 = +" + fmt(claimed - actual)
+                        : nd.name + ": floored at 0, at most " + fmt(tr.p_eff) + " points lost here = +" +
+                              fmt(claimed - actual)});
+  }
+  for (const auto& c : p.penalties) {
+    double x = kNaN;
+    auto col = one.find(p.inputs[static_cast<std::size_t>(c.input)]);
+    if (col >= 0) x = one.columns[static_cast<std::size_t>(col)][0];
+    if (std::isnan(x) || x <= 0) continue;
+    double a = std::min(c.cap, c.per * x);
+    if (a > 0) out.push_back({c.id, a, count_line(c, x, a)});
+  }
+  return out;
+}
+
+}  // namespace rectify::assess

@@ -1,0 +1,282 @@
+#include "rectify/assess/scheme.hpp"
+
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace rectify::assess {
+
+const char* to_string(missing_policy p) noexcept {
+  switch (p) {
+    case missing_policy::error:
+      return "error";
+    case missing_policy::zero:
+      return "zero";
+    case missing_policy::reweight:
+      return "reweight";
+  }
+  return "?";
+}
+
+const char* to_string(rule_type t) noexcept {
+  switch (t) {
+    case rule_type::linear:
+      return "linear";
+    case rule_type::steps:
+      return "steps";
+    case rule_type::piecewise:
+      return "piecewise";
+    case rule_type::check:
+      return "check";
+    case rule_type::direct:
+      return "direct";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string num(double v) {
+  std::ostringstream ss;
+  ss.precision(12);
+  ss << v;
+  return ss.str();
+}
+
+class validator {
+ public:
+  explicit validator(const scheme& s) : s_(s) {}
+
+  std::vector<problem> run() {
+    if (s_.id.empty() && !s_.damaged) add("rectify.scheme.bad_value", "/id", "must not be empty");
+    if (!(s_.total > 0)) add("rectify.scheme.bad_number", "/total", "must be > 0, not " + num(s_.total));
+    if (s_.indicators.empty() && !s_.damaged)
+      add("rectify.scheme.bad_node", "/indicators", "needs at least one indicator");
+    siblings(s_.indicators, "/indicators", s_.total > 0 && !s_.damaged ? std::optional<double>(s_.total) : std::nullopt,
+             s_.damaged);
+    if (s_.bonus) {
+      if (s_.bonus->cap && *s_.bonus->cap < 0)
+        add("rectify.scheme.bad_number", "/bonus/cap", "must be >= 0, not " + num(*s_.bonus->cap));
+      for (std::size_t i = 0; i < s_.bonus->items.size(); ++i)
+        item(s_.bonus->items[i], pointer_append("/bonus/items", i), true);
+    }
+    for (std::size_t i = 0; i < s_.penalties.size(); ++i) item(s_.penalties[i], pointer_append("/penalties", i), true);
+    grades();
+    for (std::size_t i = 0; i < s_.vetoes.size(); ++i) {
+      const auto& v = s_.vetoes[i];
+      std::string p = pointer_append("/vetoes", i);
+      claim_id(v.id, p);
+      input_name(v.input, pointer_append(p, "input"));
+      bool known = false;
+      for (const auto& g : s_.grades) known = known || g.name == v.max_grade;
+      if (!known && !s_.grades.empty())
+        add("rectify.scheme.bad_veto", pointer_append(p, "max_grade"),
+            rectify::quoted(v.max_grade) + " is not a grade of this scheme");
+    }
+    return std::move(out_);
+  }
+
+ private:
+  void add(std::string code, std::string path, std::string message) {
+    out_.push_back({std::move(code), std::move(path), std::move(message), {}});
+  }
+
+  void claim_id(const std::string& id, const std::string& path) {
+    if (id.empty()) {
+      add("rectify.scheme.bad_value", pointer_append(path, "id"), "must not be empty");
+      return;
+    }
+    auto [it, fresh] = ids_.emplace(id, path);
+    if (!fresh)
+      add("rectify.scheme.duplicate_id", pointer_append(path, "id"),
+          rectify::quoted(id) + " is already the id of " + it->second);
+  }
+
+  void input_name(const std::string& input, const std::string& path) {
+    if (input.empty())
+      add("rectify.scheme.bad_value", path, "an input name must not be empty");
+    else if (input == "unit")
+      add("rectify.scheme.reserved_input", path, "\"unit\" is the column of unit ids and cannot be an input");
+  }
+
+  void non_negative(const std::optional<double>& v, const std::string& path) {
+    if (v && *v < 0) add("rectify.scheme.bad_number", path, "must be >= 0, not " + num(*v));
+  }
+
+  void item(const count_item& it, const std::string& path, bool with_id) {
+    if (with_id) claim_id(it.id, path);
+    input_name(it.input, pointer_append(path, "input"));
+    if (!(it.per > 0)) add("rectify.scheme.bad_number", pointer_append(path, "per"), "must be > 0, not " + num(it.per));
+    non_negative(it.cap, pointer_append(path, "cap"));
+  }
+
+  // Checks a sibling group. `parent_points` is unknown (nullopt) when an ancestor is damaged,
+  // so that one bad value does not produce a cascade of sum complaints.
+  void siblings(const std::vector<node>& nodes, const std::string& path, std::optional<double> parent_points,
+                bool parent_damaged) {
+    bool any_points = false, any_weight = false, damaged = parent_damaged;
+    for (const auto& n : nodes) {
+      any_points = any_points || n.points.has_value();
+      any_weight = any_weight || n.weight.has_value();
+      damaged = damaged || n.damaged;
+    }
+    bool mixed = any_points && any_weight;
+    if (mixed)
+      add("rectify.scheme.mixed_points", path, "siblings give either all \"points\" or all \"weight\", never a mix");
+    double sum_points = 0, sum_weight = 0;
+    bool complete = !damaged && !mixed;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const auto& n = nodes[i];
+      std::string p = pointer_append(path, i);
+      if (n.points && n.weight) {
+        add("rectify.scheme.mixed_points", p, "gives both \"points\" and \"weight\"; keep one");
+        complete = false;
+      } else if (!n.points && !n.weight && !n.damaged) {
+        add("rectify.scheme.missing_points", p, "needs \"points\" or \"weight\"");
+        complete = false;
+      }
+      non_negative(n.points, pointer_append(p, "points"));
+      non_negative(n.weight, pointer_append(p, "weight"));
+      if ((n.points && *n.points < 0) || (n.weight && *n.weight < 0)) complete = false;
+      sum_points += n.points.value_or(0);
+      sum_weight += n.weight.value_or(0);
+    }
+    if (complete && any_weight && !(sum_weight > 0)) {
+      add("rectify.scheme.zero_weights", path, "the weights of these siblings are all zero");
+      complete = false;
+    }
+    if (complete && any_points && parent_points) {
+      double want = *parent_points;
+      if (std::abs(sum_points - want) > 1e-9 * std::max(1.0, std::abs(want)))
+        add("rectify.scheme.points_sum", path,
+            "the points of these indicators sum to " + num(sum_points) + ", but their parent has " + num(want));
+    }
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const auto& n = nodes[i];
+      std::optional<double> pts;
+      if (complete && parent_points) {
+        if (n.points)
+          pts = *n.points;
+        else if (n.weight)
+          pts = *parent_points * *n.weight / sum_weight;
+      }
+      one(n, pointer_append(path, i), pts);
+    }
+  }
+
+  void one(const node& n, const std::string& path, std::optional<double> points) {
+    if (!n.id.empty() || !n.damaged) claim_id(n.id, path);
+    if (!n.is_leaf()) {
+      if (n.rule_)
+        add("rectify.scheme.bad_node", pointer_append(path, "rule"), "an indicator with children has no rule");
+      if (n.deductions)
+        add("rectify.scheme.bad_node", pointer_append(path, "deductions"),
+            "an indicator with children has no deductions");
+      if (n.input)
+        add("rectify.scheme.bad_node", pointer_append(path, "input"), "an indicator with children reads no input");
+      if (n.children->empty() && !n.damaged)
+        add("rectify.scheme.bad_node", pointer_append(path, "children"), "must not be empty (leave it out for a leaf)");
+      siblings(*n.children, pointer_append(path, "children"), points, n.damaged);
+      return;
+    }
+    if (!n.rule_ && !n.deductions && !n.damaged)
+      add("rectify.scheme.bad_node", path, "a leaf needs a \"rule\", \"deductions\", or both");
+    if (n.rule_) {
+      // An empty or absent id was complained about already; its emptiness as an input is no news.
+      if (n.input || !n.id.empty())
+        input_name(n.rule_input(), n.input ? pointer_append(path, "input") : pointer_append(path, "id"));
+      check_rule(*n.rule_, pointer_append(path, "rule"));
+    } else if (n.input) {
+      add("rectify.scheme.bad_node", pointer_append(path, "input"),
+          "a leaf without a rule reads no input (it would be ignored); name the inputs in its deductions");
+    }
+    if (n.deductions) {
+      std::string dp = pointer_append(path, "deductions");
+      if (n.deductions->empty() && !n.damaged) add("rectify.scheme.bad_node", dp, "must not be empty (leave it out)");
+      for (std::size_t i = 0; i < n.deductions->size(); ++i) item((*n.deductions)[i], pointer_append(dp, i), false);
+    }
+  }
+
+  void fraction(double f, const std::string& path) {
+    if (f < 0 || f > 1) add("rectify.scheme.bad_rule", path, "a fraction must lie in [0, 1], not " + num(f));
+  }
+
+  void check_rule(const rule& r, const std::string& path) {
+    switch (r.type) {
+      case rule_type::linear:
+        if (r.best == r.worst) add("rectify.scheme.bad_rule", pointer_append(path, "best"), "must differ from worst");
+        break;
+      case rule_type::steps: {
+        std::string tp = pointer_append(path, r.at_most ? "at_most" : "at_least");
+        if (r.table.empty()) add("rectify.scheme.bad_rule", tp, "needs at least one [threshold, fraction] pair");
+        std::map<double, std::size_t> seen;
+        for (std::size_t i = 0; i < r.table.size(); ++i) {
+          std::string ep = pointer_append(tp, i);
+          auto [it, fresh] = seen.emplace(r.table[i].first, i);
+          if (!fresh)
+            add("rectify.scheme.bad_rule", pointer_append(ep, 0),
+                "threshold " + num(r.table[i].first) + " is given twice (also at " +
+                    pointer_append(pointer_append(tp, it->second), 0) + ")");
+          fraction(r.table[i].second, pointer_append(ep, 1));
+        }
+        break;
+      }
+      case rule_type::piecewise: {
+        std::string tp = pointer_append(path, "points");
+        if (r.table.size() < 2) add("rectify.scheme.bad_rule", tp, "needs at least two [x, fraction] points");
+        for (std::size_t i = 0; i < r.table.size(); ++i) {
+          std::string ep = pointer_append(tp, i);
+          if (i > 0 && !(r.table[i].first > r.table[i - 1].first))
+            add("rectify.scheme.bad_rule", pointer_append(ep, 0), "x must be strictly ascending");
+          fraction(r.table[i].second, pointer_append(ep, 1));
+        }
+        break;
+      }
+      case rule_type::check:
+      case rule_type::direct:
+        break;
+    }
+  }
+
+  void grades() {
+    const auto& g = s_.grades;
+    if (g.empty()) {
+      if (!s_.damaged) add("rectify.scheme.bad_grades", "/grades", "needs at least one grade");
+      return;
+    }
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      std::string p = pointer_append("/grades", i);
+      if (g[i].name.empty())
+        add("rectify.scheme.bad_value", pointer_append(p, "name"), "must not be empty");
+      else if (!names.insert(g[i].name).second)
+        add("rectify.scheme.bad_grades", pointer_append(p, "name"), rectify::quoted(g[i].name) + " is given twice");
+      bool last = i + 1 == g.size();
+      if (last && g[i].min)
+        add("rectify.scheme.bad_grades", pointer_append(p, "min"),
+            "the last grade has no \"min\": it catches every score");
+      if (!last && !g[i].min) add("rectify.scheme.bad_grades", p, "every grade but the last needs \"min\"");
+      if (last && g[i].quota)
+        add("rectify.scheme.bad_grades", pointer_append(p, "quota"),
+            "the last grade has no quota: nobody can move below it");
+      if (g[i].quota && !(*g[i].quota > 0 && *g[i].quota <= 1))
+        add("rectify.scheme.bad_grades", pointer_append(p, "quota"), "must lie in (0, 1], not " + num(*g[i].quota));
+      if (i > 0 && g[i].min && g[i - 1].min && !(*g[i].min < *g[i - 1].min))
+        add("rectify.scheme.bad_grades", pointer_append(p, "min"),
+            "grade minimums must strictly decrease (" + num(*g[i].min) + " after " + num(*g[i - 1].min) + ")");
+    }
+  }
+
+  const scheme& s_;
+  std::vector<problem> out_;
+  std::map<std::string, std::string> ids_;
+};
+
+}  // namespace
+
+std::vector<problem> validate(const scheme& s) {
+  return validator(s).run();
+}
+
+}  // namespace rectify::assess

@@ -1,0 +1,639 @@
+#include "rectify/io/scheme_json.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace rectify::io {
+
+using json = nlohmann::json;
+using assess::count_item;
+using assess::node;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) raise("rectify.io.open", "", std::string("cannot open: ") + std::strerror(errno), path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) raise("rectify.io.open", "", std::string("cannot read: ") + std::strerror(errno), path);
+  return std::move(ss).str();
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string describe(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::discarded:
+      return "nothing";
+    default:
+      return "a number";
+  }
+}
+
+// Walks the document once, collecting every structural problem. Values of the wrong type are
+// left unset and the entity holding them is marked damaged.
+class reader {
+ public:
+  explicit reader(std::vector<problem>& out) : out_(out) {}
+
+  void add(std::string code, std::string path, std::string message) {
+    out_.push_back({std::move(code), std::move(path), std::move(message), {}});
+  }
+
+  bool object(const json& j, const std::string& path, std::string_view what) {
+    if (j.is_object()) return true;
+    add("rectify.scheme.type", path, std::string(what) + " must be an object, not " + describe(j));
+    return false;
+  }
+
+  bool array(const json& j, const std::string& path) {
+    if (j.is_array()) return true;
+    add("rectify.scheme.type", path, "must be an array, not " + describe(j));
+    return false;
+  }
+
+  void keys(const json& j, const std::string& path, std::initializer_list<std::string_view> allowed) {
+    for (const auto& [k, v] : j.items()) {
+      if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+      std::string msg = "unknown key " + rectify::quoted(k);
+      std::string_view best;
+      std::size_t best_d = 3;
+      for (auto a : allowed) {
+        std::size_t d = edit_distance(k, a);
+        if (d < best_d) best_d = d, best = a;
+      }
+      if (!best.empty())
+        msg += " (did you mean " + rectify::quoted(best) + "?)";
+      else {
+        msg += " (allowed:";
+        for (auto a : allowed) msg += " " + std::string(a);
+        msg += ")";
+      }
+      add("rectify.scheme.unknown_key", pointer_append(path, k), msg);
+    }
+  }
+
+  // A required or optional string. Returns false (and marks damage) on a wrong type.
+  bool string(const json& j, std::string_view key, const std::string& path, std::string& out, bool required,
+              bool& damaged) {
+    auto it = j.find(key);
+    if (it == j.end()) {
+      if (required) {
+        add("rectify.scheme.missing_key", path, "missing required key " + rectify::quoted(key));
+        damaged = true;
+      }
+      return false;
+    }
+    if (!it->is_string()) {
+      add("rectify.scheme.type", pointer_append(path, key), "must be a string, not " + describe(*it));
+      damaged = true;
+      return false;
+    }
+    out = it->get<std::string>();
+    return true;
+  }
+
+  bool number(const json& j, std::string_view key, const std::string& path, std::optional<double>& out, bool required,
+              bool& damaged) {
+    auto it = j.find(key);
+    if (it == j.end()) {
+      if (required) {
+        add("rectify.scheme.missing_key", path, "missing required key " + rectify::quoted(key));
+        damaged = true;
+      }
+      return false;
+    }
+    auto v = as_number(*it, pointer_append(path, key));
+    if (!v) {
+      damaged = true;
+      return false;
+    }
+    out = v;
+    return true;
+  }
+
+  std::optional<double> as_number(const json& v, const std::string& path) {
+    if (!v.is_number()) {
+      add("rectify.scheme.type", path, "must be a number, not " + describe(v));
+      return std::nullopt;
+    }
+    double d = v.get<double>();
+    if (!std::isfinite(d)) {
+      add("rectify.scheme.bad_number", path, "must be a finite number");
+      return std::nullopt;
+    }
+    return d;
+  }
+
+  std::optional<std::vector<std::pair<double, double>>> pairs(const json& j, const std::string& path) {
+    if (!array(j, path)) return std::nullopt;
+    std::vector<std::pair<double, double>> out;
+    bool ok = true;
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      std::string p = pointer_append(path, i);
+      const json& e = j[i];
+      if (!e.is_array() || e.size() != 2) {
+        add("rectify.scheme.type", p,
+            "must be a pair [value, fraction], not " +
+                (e.is_array() ? "an array of " + std::to_string(e.size()) : describe(e)));
+        ok = false;
+        continue;
+      }
+      auto a = as_number(e[0], pointer_append(p, 0));
+      auto b = as_number(e[1], pointer_append(p, 1));
+      if (!a || !b) {
+        ok = false;
+        continue;
+      }
+      out.emplace_back(*a, *b);
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  std::optional<assess::rule> rule(const json& j, const std::string& path) {
+    if (!object(j, path, "a rule")) return std::nullopt;
+    std::string type;
+    bool damaged = false;
+    if (!string(j, "type", path, type, true, damaged)) {
+      keys(j, path, {"type", "worst", "best", "at_least", "at_most", "points"});
+      return std::nullopt;
+    }
+    assess::rule r;
+    if (type == "linear") {
+      keys(j, path, {"type", "worst", "best"});
+      r.type = assess::rule_type::linear;
+      std::optional<double> w, b;
+      number(j, "worst", path, w, true, damaged);
+      number(j, "best", path, b, true, damaged);
+      if (damaged) return std::nullopt;
+      r.worst = *w;
+      r.best = *b;
+    } else if (type == "steps") {
+      keys(j, path, {"type", "at_least", "at_most"});
+      r.type = assess::rule_type::steps;
+      bool least = j.contains("at_least"), most = j.contains("at_most");
+      if (least == most) {
+        add("rectify.scheme.bad_rule", path,
+            least ? "give either \"at_least\" or \"at_most\", not both"
+                  : "a steps rule needs \"at_least\" or \"at_most\"");
+        return std::nullopt;
+      }
+      r.at_most = most;
+      std::string key = most ? "at_most" : "at_least";
+      auto t = pairs(j[key], pointer_append(path, key));
+      if (!t) return std::nullopt;
+      r.table = std::move(*t);
+    } else if (type == "piecewise") {
+      keys(j, path, {"type", "points"});
+      r.type = assess::rule_type::piecewise;
+      if (!j.contains("points")) {
+        add("rectify.scheme.missing_key", path, "missing required key \"points\"");
+        return std::nullopt;
+      }
+      auto t = pairs(j["points"], pointer_append(path, "points"));
+      if (!t) return std::nullopt;
+      r.table = std::move(*t);
+    } else if (type == "check" || type == "direct") {
+      keys(j, path, {"type"});
+      r.type = type == "check" ? assess::rule_type::check : assess::rule_type::direct;
+    } else {
+      add("rectify.scheme.bad_rule", pointer_append(path, "type"),
+          "unknown rule type " + rectify::quoted(type) + " (linear, steps, piecewise, check or direct)");
+      return std::nullopt;
+    }
+    return r;
+  }
+
+  std::optional<count_item> item(const json& j, const std::string& path, bool with_id) {
+    if (!object(j, path, "an item")) return std::nullopt;
+    if (with_id)
+      keys(j, path, {"id", "name", "input", "per", "cap"});
+    else
+      keys(j, path, {"name", "input", "per", "cap"});
+    count_item it;
+    bool damaged = false;
+    if (with_id) string(j, "id", path, it.id, true, damaged);
+    string(j, "name", path, it.name, false, damaged);
+    string(j, "input", path, it.input, true, damaged);
+    std::optional<double> per;
+    number(j, "per", path, per, true, damaged);
+    number(j, "cap", path, it.cap, false, damaged);
+    if (damaged) return std::nullopt;
+    it.per = *per;
+    return it;
+  }
+
+  std::vector<count_item> items(const json& j, const std::string& path, bool with_id, bool& damaged) {
+    std::vector<count_item> out;
+    if (!array(j, path)) {
+      damaged = true;
+      return out;
+    }
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      auto it = item(j[i], pointer_append(path, i), with_id);
+      if (it)
+        out.push_back(std::move(*it));
+      else
+        damaged = true;
+    }
+    return out;
+  }
+
+  std::optional<node> read_node(const json& j, const std::string& path, int depth) {
+    if (!object(j, path, "an indicator")) return std::nullopt;
+    keys(j, path, {"id", "name", "points", "weight", "input", "rule", "deductions", "children"});
+    node n;
+    string(j, "id", path, n.id, true, n.damaged);
+    string(j, "name", path, n.name, false, n.damaged);
+    number(j, "points", path, n.points, false, n.damaged);
+    number(j, "weight", path, n.weight, false, n.damaged);
+    std::string input;
+    if (string(j, "input", path, input, false, n.damaged)) n.input = input;
+    if (auto it = j.find("rule"); it != j.end()) {
+      n.rule_ = rule(*it, pointer_append(path, "rule"));
+      if (!n.rule_) n.damaged = true;
+    }
+    if (auto it = j.find("deductions"); it != j.end())
+      n.deductions = items(*it, pointer_append(path, "deductions"), false, n.damaged);
+    if (auto it = j.find("children"); it != j.end()) {
+      std::string cp = pointer_append(path, "children");
+      if (depth >= kMaxDepth) {
+        add("rectify.scheme.too_deep", cp, "indicators nest deeper than " + std::to_string(kMaxDepth) + " levels");
+        n.damaged = true;
+      } else if (array(*it, cp)) {
+        n.children.emplace();
+        for (std::size_t i = 0; i < it->size(); ++i) {
+          auto c = read_node((*it)[i], pointer_append(cp, i), depth + 1);
+          if (c)
+            n.children->push_back(std::move(*c));
+          else
+            n.damaged = true;
+        }
+      } else {
+        n.damaged = true;
+      }
+    }
+    return n;
+  }
+
+  static constexpr int kMaxDepth = 64;
+
+ private:
+  std::vector<problem>& out_;
+};
+
+// JSON objects may not repeat a key: nlohmann keeps the last one silently, which would hide
+// a typo in a hand-edited file. The parse callback sees every key with the path to it.
+struct duplicate_key_finder {
+  struct frame {
+    bool is_array = false;
+    std::size_t index = 0;
+    std::string key;
+    std::set<std::string> seen;
+  };
+  std::vector<frame> stack;
+  std::vector<problem>* out = nullptr;
+
+  std::string pointer() const {
+    std::string p;
+    for (const auto& f : stack) {
+      if (&f == &stack.back()) break;
+      p = f.is_array ? pointer_append(p, f.index) : pointer_append(p, f.key);
+    }
+    return p;
+  }
+  void element_done() {
+    if (!stack.empty() && stack.back().is_array) ++stack.back().index;
+  }
+  bool operator()(int /*depth*/, json::parse_event_t ev, json& parsed) {
+    switch (ev) {
+      case json::parse_event_t::object_start:
+        stack.push_back({false, 0, {}, {}});
+        break;
+      case json::parse_event_t::array_start:
+        stack.push_back({true, 0, {}, {}});
+        break;
+      case json::parse_event_t::key: {
+        auto& f = stack.back();
+        f.key = parsed.get<std::string>();
+        if (!f.seen.insert(f.key).second && out)
+          out->push_back({"rectify.scheme.duplicate_key",
+                          pointer_append(pointer(), f.key),
+                          "the key " + rectify::quoted(f.key) + " appears twice in one object",
+                          {}});
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        stack.pop_back();
+        element_done();
+        break;
+      case json::parse_event_t::value:
+        element_done();
+        break;
+    }
+    return true;
+  }
+};
+
+// nlohmann's "last read" quotes raw bytes; bytes that are not UTF-8 (GBK text, binary
+// garbage) are escaped as \xNN so that the message itself stays valid UTF-8.
+std::string printable(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80                 ? 1
+                    : c >= 0xC2 && c <= 0xDF ? 2
+                    : c >= 0xE0 && c <= 0xEF ? 3
+                    : c >= 0xF0 && c <= 0xF4 ? 4
+                                             : 0;
+    bool ok = n > 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+      ++i;
+    }
+  }
+  return out;
+}
+
+// Where a SAX parse stopped. nlohmann reports a number that overflows a double (1e400) as
+// out_of_range without a position; parsing again with this finds it.
+struct stop_finder : json::json_sax_t {
+  std::size_t position = 0;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception&) override {
+    position = pos;
+    return false;
+  }
+};
+
+std::pair<std::size_t, std::size_t> line_col(std::string_view text, std::size_t byte) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n')
+      ++line, col = 1;
+    else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
+      ++col;  // count characters
+  }
+  return {line, col};
+}
+
+}  // namespace
+
+scheme_read parse_scheme(std::string_view text, std::string_view source) {
+  scheme_read res;
+  auto& out = res.problems;
+  auto finish = [&]() -> scheme_read& {
+    for (auto& p : out)
+      if (p.source.empty()) p.source = std::string(source);
+    return res;
+  };
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    out.push_back({"rectify.scheme.syntax", "", "the file is empty; expected a JSON object", {}});
+    res.scheme.damaged = true;
+    return finish();
+  }
+  auto place = [&](std::size_t byte) {
+    auto [line, col] = line_col(text, byte);
+    return std::string(source.empty() ? "<scheme>" : source) + ":" + std::to_string(line) + ":" + std::to_string(col);
+  };
+  // nlohmann/json takes a NUL for the end of the text, which would accept a valid scheme
+  // followed by anything; a NUL never belongs in JSON text.
+  if (auto nul = text.find('\0'); nul != std::string_view::npos) {
+    out.push_back(
+        {"rectify.scheme.binary", "", "this is not a text file (NUL byte); a scheme is UTF-8 JSON text", place(nul)});
+    res.scheme.damaged = true;
+    return finish();
+  }
+  json doc;
+  std::vector<problem> dups;
+  try {
+    duplicate_key_finder finder;
+    finder.out = &dups;
+    doc = json::parse(text.begin(), text.end(), std::ref(finder), /*allow_exceptions=*/true,
+                      /*ignore_comments=*/false);
+  } catch (const json::parse_error& e) {
+    // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 3,
+    // column 5: syntax error ..."; keep only the explanation and put the place in front.
+    std::string what = e.what();
+    auto pos = what.find(": ");
+    std::string msg = pos == std::string::npos ? what : what.substr(pos + 2);
+    if (auto p2 = msg.find("syntax error"); p2 != std::string::npos) msg = msg.substr(p2);
+    std::string where = place(e.byte == 0 ? 0 : e.byte - 1);
+    if (msg.find("invalid UTF-8") != std::string::npos || msg.find("ill-formed UTF-8") != std::string::npos)
+      msg += " (the file must be UTF-8; a GBK file from an older editor must be re-saved as UTF-8)";
+    out.push_back({"rectify.scheme.syntax", "", printable(msg), where});
+    res.scheme.damaged = true;
+    return finish();
+  } catch (const json::out_of_range& e) {
+    std::string what = e.what();  // "[json.exception.out_of_range.406] number overflow parsing '1e400'"
+    auto pos = what.find("] ");
+    std::string msg = pos == std::string::npos ? what : what.substr(pos + 2);
+    stop_finder finder;
+    (void)json::sax_parse(text.begin(), text.end(), &finder);
+    out.push_back({"rectify.scheme.syntax", "", printable(msg) + " (a number must fit a double)",
+                   place(finder.position == 0 ? 0 : finder.position - 1)});
+    res.scheme.damaged = true;
+    return finish();
+  }
+  for (auto& d : dups) out.push_back(std::move(d));
+
+  reader rd(out);
+  auto& s = res.scheme;
+  if (!rd.object(doc, "", "a scheme")) {
+    s.damaged = true;
+    return finish();
+  }
+  rd.keys(doc, "",
+          {"format", "id", "name", "total", "missing", "indicators", "bonus", "penalties", "vetoes", "grades"});
+  std::string format;
+  if (rd.string(doc, "format", "", format, true, s.damaged) && format != "rectify.scheme/1") {
+    rd.add("rectify.scheme.format", "/format", "must be \"rectify.scheme/1\", not " + rectify::quoted(format));
+    s.damaged = true;
+  }
+  s.format = format;
+  rd.string(doc, "id", "", s.id, true, s.damaged);
+  rd.string(doc, "name", "", s.name, false, s.damaged);
+  std::optional<double> total;
+  if (rd.number(doc, "total", "", total, false, s.damaged)) s.total = *total;
+  std::string missing = "error";
+  if (rd.string(doc, "missing", "", missing, false, s.damaged)) {
+    if (missing == "error")
+      s.missing = assess::missing_policy::error;
+    else if (missing == "zero")
+      s.missing = assess::missing_policy::zero;
+    else if (missing == "reweight")
+      s.missing = assess::missing_policy::reweight;
+    else {
+      rd.add("rectify.scheme.bad_value", "/missing",
+             "must be \"error\", \"zero\" or \"reweight\", not " + rectify::quoted(missing));
+      s.damaged = true;
+    }
+  }
+  if (auto it = doc.find("indicators"); it == doc.end()) {
+    rd.add("rectify.scheme.missing_key", "", "missing required key \"indicators\"");
+    s.damaged = true;
+  } else if (rd.array(*it, "/indicators")) {
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      auto n = rd.read_node((*it)[i], pointer_append("/indicators", i), 1);
+      if (n)
+        s.indicators.push_back(std::move(*n));
+      else
+        s.damaged = true;
+    }
+  } else {
+    s.damaged = true;
+  }
+  if (auto it = doc.find("bonus"); it != doc.end()) {
+    if (rd.object(*it, "/bonus", "bonus")) {
+      rd.keys(*it, "/bonus", {"cap", "items"});
+      assess::bonus_section b;
+      rd.number(*it, "cap", "/bonus", b.cap, false, s.damaged);
+      if (auto ii = it->find("items"); ii != it->end())
+        b.items = rd.items(*ii, "/bonus/items", true, s.damaged);
+      else {
+        rd.add("rectify.scheme.missing_key", "/bonus", "missing required key \"items\"");
+        s.damaged = true;
+      }
+      s.bonus = std::move(b);
+    } else {
+      s.damaged = true;
+    }
+  }
+  if (auto it = doc.find("penalties"); it != doc.end()) s.penalties = rd.items(*it, "/penalties", true, s.damaged);
+  if (auto it = doc.find("vetoes"); it != doc.end()) {
+    if (rd.array(*it, "/vetoes")) {
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        std::string p = pointer_append("/vetoes", i);
+        const json& v = (*it)[i];
+        if (!rd.object(v, p, "a veto")) {
+          s.damaged = true;
+          continue;
+        }
+        rd.keys(v, p, {"id", "name", "input", "above", "max_grade"});
+        assess::veto ve;
+        bool dmg = false;
+        rd.string(v, "id", p, ve.id, true, dmg);
+        rd.string(v, "name", p, ve.name, false, dmg);
+        rd.string(v, "input", p, ve.input, true, dmg);
+        std::optional<double> above;
+        if (rd.number(v, "above", p, above, false, dmg)) ve.above = *above;
+        rd.string(v, "max_grade", p, ve.max_grade, true, dmg);
+        if (dmg)
+          s.damaged = true;
+        else
+          s.vetoes.push_back(std::move(ve));
+      }
+    } else {
+      s.damaged = true;
+    }
+  }
+  if (auto it = doc.find("grades"); it == doc.end()) {
+    rd.add("rectify.scheme.missing_key", "", "missing required key \"grades\"");
+    s.damaged = true;
+  } else if (rd.array(*it, "/grades")) {
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      std::string p = pointer_append("/grades", i);
+      const json& g = (*it)[i];
+      if (!rd.object(g, p, "a grade")) {
+        s.damaged = true;
+        continue;
+      }
+      rd.keys(g, p, {"name", "min", "quota"});
+      assess::grade gr;
+      bool dmg = false;
+      rd.string(g, "name", p, gr.name, true, dmg);
+      rd.number(g, "min", p, gr.min, false, dmg);
+      rd.number(g, "quota", p, gr.quota, false, dmg);
+      if (dmg)
+        s.damaged = true;
+      else
+        s.grades.push_back(std::move(gr));
+    }
+  } else {
+    s.damaged = true;
+  }
+  return finish();
+}
+
+namespace {
+// Syntax and structure first; the semantic rules run unless the text was not JSON at all.
+scheme_read read_and_validate(std::string_view text, std::string_view source) {
+  auto r = parse_scheme(text, source);
+  bool syntax = !r.problems.empty() && (r.problems.front().code == "rectify.scheme.syntax" ||
+                                        r.problems.front().code == "rectify.scheme.binary");
+  if (!syntax) {
+    for (auto& p : assess::validate(r.scheme)) {
+      p.source = std::string(source);
+      r.problems.push_back(std::move(p));
+    }
+  }
+  return r;
+}
+}  // namespace
+
+std::vector<problem> check_scheme(std::string_view text, std::string_view source) {
+  return read_and_validate(text, source).problems;
+}
+
+assess::scheme load_scheme(std::string_view text, std::string_view source) {
+  auto r = read_and_validate(text, source);
+  if (!r.problems.empty()) raise(std::move(r.problems));
+  return std::move(r.scheme);
+}
+
+assess::scheme load_scheme_file(const std::string& path) {
+  return load_scheme(read_file(path), path);
+}
+
+}  // namespace rectify::io
