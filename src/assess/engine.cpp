@@ -125,6 +125,13 @@ class evaluator {
     nan_fill_ = Arr::Constant(kBlock, kNaN);
     N_ = static_cast<Eigen::Index>(p.nodes.size());
     reweight_ = p.missing == missing_policy::reweight;
+    all_.assign(p.nodes.size(), 0.0);
+    for (const auto& nd : p.nodes) {
+      if (nd.parent < 0)
+        root_all_ += nd.points;
+      else
+        all_[static_cast<std::size_t>(nd.parent)] += nd.points;
+    }
     if (reweight_) {
       eff_.resize(kBlock, N_);
       present_.resize(kBlock, N_);
@@ -324,7 +331,7 @@ class evaluator {
       }
       if (p_.input_is_count[j] && (x < 0).any())
         for (Eigen::Index i = 0; i < len; ++i)
-          if (x[i] < 0)
+          if (x[i] < 0 && std::isfinite(x[i]))  // -inf was reported as not finite
             errors_.add("rectify.data.negative_count", static_cast<std::size_t>(i0 + i), static_cast<int>(j),
                         "a count must be >= 0, got " + fmt(x[i]));
     }
@@ -337,7 +344,9 @@ class evaluator {
   }
 
   // Under "reweight": which nodes are present for each unit of the block, and the points each
-  // present node then carries (its share of its parent's points among present siblings).
+  // present node then carries. A node's scale is its parent's scale times (points of all its
+  // siblings) / (points of its present siblings), so a unit with nothing dropped keeps exactly
+  // the scheme's points, whatever else is in its block.
   void effective_points(Eigen::Index len) {
     const auto N = p_.nodes.size();
     for (std::size_t k = 0; k < N; ++k) {
@@ -365,14 +374,17 @@ class evaluator {
         present_.col(nd.parent).head(len) = present_.col(nd.parent).head(len).max(pr);
       }
     }
+    // eff_ holds the scale first, then (below) scale × points.
     for (std::size_t k = 0; k < N; ++k) {
       const auto& nd = p_.nodes[k];
       auto pr = present_.col(static_cast<Eigen::Index>(k)).head(len);
-      Arr parent_eff = nd.parent < 0 ? Arr::Constant(len, p_.total) : Arr(eff_.col(nd.parent).head(len));
-      Arr sum = nd.parent < 0 ? root_sum : Arr(psum_.col(nd.parent).head(len));
+      double all = nd.parent < 0 ? root_all_ : all_[static_cast<std::size_t>(nd.parent)];
+      Arr parent_scale = nd.parent < 0 ? Arr::Ones(len) : Arr(eff_.col(nd.parent).head(len));
+      Arr present_sum = nd.parent < 0 ? root_sum : Arr(psum_.col(nd.parent).head(len));
       eff_.col(static_cast<Eigen::Index>(k)).head(len) =
-          (sum > 0).select(pr * parent_eff * nd.points / sum.max(1e-300), 0.0);
+          (present_sum > 0).select(pr * parent_scale * (all / present_sum.max(1e-300)), 0.0);
     }
+    for (std::size_t k = 0; k < N; ++k) eff_.col(static_cast<Eigen::Index>(k)).head(len) *= p_.nodes[k].points;
   }
 
   template <class Dst>
@@ -455,6 +467,8 @@ class evaluator {
   Arr nan_fill_;
   Eigen::MatrixXd scratch_nodes_;
   Eigen::ArrayXXd eff_, present_, psum_;
+  std::vector<double> all_;  ///< points of all children of each node
+  double root_all_ = 0.0;
 };
 
 void grades_and_ranks(const plan& p, result& r) {
@@ -525,7 +539,8 @@ result score(const plan& p, const table_view& data, const score_options& options
   evaluator ev(p, data, options.nodes);
   ev.report_absent_columns();
   std::vector<std::pair<std::uint32_t, int>> missing_pairs, block_pairs;
-  for (Eigen::Index i0 = 0; i0 < n && !ev.errors().full(); i0 += kBlock) {
+  // Every block is checked even once 20 problems are listed, so that "... and N more" is exact.
+  for (Eigen::Index i0 = 0; i0 < n; i0 += kBlock) {
     block_pairs.clear();
     ev.block(r, i0, std::min(kBlock, n - i0), nullptr, block_pairs);
     std::sort(block_pairs.begin(), block_pairs.end());

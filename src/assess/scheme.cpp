@@ -49,15 +49,20 @@ class validator {
   explicit validator(const scheme& s) : s_(s) {}
 
   std::vector<problem> run() {
+    if (!s_.damaged && s_.format != "rectify.scheme/1")
+      add("rectify.scheme.format", "/format", "must be \"rectify.scheme/1\", not " + rectify::quoted(s_.format));
     if (s_.id.empty() && !s_.damaged) add("rectify.scheme.bad_value", "/id", "must not be empty");
-    if (!(s_.total > 0)) add("rectify.scheme.bad_number", "/total", "must be > 0, not " + num(s_.total));
-    if (s_.indicators.empty() && !s_.damaged)
+    bool total_ok = finite(s_.total, "/total");
+    if (total_ok && !(s_.total > 0)) {
+      add("rectify.scheme.bad_number", "/total", "must be > 0, not " + num(s_.total));
+      total_ok = false;
+    }
+    if (s_.indicators.empty() && !s_.indicators_damaged)
       add("rectify.scheme.bad_node", "/indicators", "needs at least one indicator");
-    siblings(s_.indicators, "/indicators", s_.total > 0 && !s_.damaged ? std::optional<double>(s_.total) : std::nullopt,
+    siblings(s_.indicators, "/indicators", total_ok && !s_.damaged ? std::optional<double>(s_.total) : std::nullopt,
              s_.damaged);
     if (s_.bonus) {
-      if (s_.bonus->cap && *s_.bonus->cap < 0)
-        add("rectify.scheme.bad_number", "/bonus/cap", "must be >= 0, not " + num(*s_.bonus->cap));
+      non_negative(s_.bonus->cap, "/bonus/cap");
       for (std::size_t i = 0; i < s_.bonus->items.size(); ++i)
         item(s_.bonus->items[i], pointer_append("/bonus/items", i), true);
     }
@@ -66,11 +71,19 @@ class validator {
     for (std::size_t i = 0; i < s_.vetoes.size(); ++i) {
       const auto& v = s_.vetoes[i];
       std::string p = pointer_append("/vetoes", i);
+      if (v.damaged) {
+        if (!v.id.empty()) claim_id(v.id, p);
+        continue;
+      }
       claim_id(v.id, p);
+      finite(v.above, pointer_append(p, "above"));
       input_name(v.input, pointer_append(p, "input"));
-      bool known = false;
-      for (const auto& g : s_.grades) known = known || g.name == v.max_grade;
-      if (!known && !s_.grades.empty())
+      bool known = false, unreadable = s_.grades_damaged;
+      for (const auto& g : s_.grades) {
+        known = known || g.name == v.max_grade;
+        unreadable = unreadable || (g.damaged && g.name.empty());
+      }
+      if (!known && !unreadable && !s_.grades.empty())
         add("rectify.scheme.bad_veto", pointer_append(p, "max_grade"),
             rectify::quoted(v.max_grade) + " is not a grade of this scheme");
     }
@@ -100,14 +113,26 @@ class validator {
       add("rectify.scheme.reserved_input", path, "\"unit\" is the column of unit ids and cannot be an input");
   }
 
+  // JSON cannot hold NaN or infinity, but a scheme built in C++ (or from Python) can.
+  bool finite(double v, const std::string& path) {
+    if (std::isfinite(v)) return true;
+    add("rectify.scheme.bad_number", path, "must be a finite number, not " + num(v));
+    return false;
+  }
+
   void non_negative(const std::optional<double>& v, const std::string& path) {
-    if (v && *v < 0) add("rectify.scheme.bad_number", path, "must be >= 0, not " + num(*v));
+    if (v && finite(*v, path) && *v < 0) add("rectify.scheme.bad_number", path, "must be >= 0, not " + num(*v));
   }
 
   void item(const count_item& it, const std::string& path, bool with_id) {
+    if (it.damaged) {
+      if (with_id && !it.id.empty()) claim_id(it.id, path);
+      return;
+    }
     if (with_id) claim_id(it.id, path);
     input_name(it.input, pointer_append(path, "input"));
-    if (!(it.per > 0)) add("rectify.scheme.bad_number", pointer_append(path, "per"), "must be > 0, not " + num(it.per));
+    if (finite(it.per, pointer_append(path, "per")) && !(it.per > 0))
+      add("rectify.scheme.bad_number", pointer_append(path, "per"), "must be > 0, not " + num(it.per));
     non_negative(it.cap, pointer_append(path, "cap"));
   }
 
@@ -138,7 +163,8 @@ class validator {
       }
       non_negative(n.points, pointer_append(p, "points"));
       non_negative(n.weight, pointer_append(p, "weight"));
-      if ((n.points && *n.points < 0) || (n.weight && *n.weight < 0)) complete = false;
+      auto bad = [](const std::optional<double>& v) { return v && !(std::isfinite(*v) && *v >= 0); };
+      if (bad(n.points) || bad(n.weight)) complete = false;
       sum_points += n.points.value_or(0);
       sum_weight += n.weight.value_or(0);
     }
@@ -187,7 +213,7 @@ class validator {
       if (n.input || !n.id.empty())
         input_name(n.rule_input(), n.input ? pointer_append(path, "input") : pointer_append(path, "id"));
       check_rule(*n.rule_, pointer_append(path, "rule"));
-    } else if (n.input) {
+    } else if (n.input && !n.damaged) {  // damaged: the rule may be there but unreadable
       add("rectify.scheme.bad_node", pointer_append(path, "input"),
           "a leaf without a rule reads no input (it would be ignored); name the inputs in its deductions");
     }
@@ -199,13 +225,15 @@ class validator {
   }
 
   void fraction(double f, const std::string& path) {
-    if (f < 0 || f > 1) add("rectify.scheme.bad_rule", path, "a fraction must lie in [0, 1], not " + num(f));
+    if (!(f >= 0 && f <= 1)) add("rectify.scheme.bad_rule", path, "a fraction must lie in [0, 1], not " + num(f));
   }
 
   void check_rule(const rule& r, const std::string& path) {
     switch (r.type) {
       case rule_type::linear:
-        if (r.best == r.worst) add("rectify.scheme.bad_rule", pointer_append(path, "best"), "must differ from worst");
+        if (finite(r.worst, pointer_append(path, "worst")) & finite(r.best, pointer_append(path, "best")) &&
+            r.best == r.worst)
+          add("rectify.scheme.bad_rule", pointer_append(path, "best"), "must differ from worst");
         break;
       case rule_type::steps: {
         std::string tp = pointer_append(path, r.at_most ? "at_most" : "at_least");
@@ -213,6 +241,7 @@ class validator {
         std::map<double, std::size_t> seen;
         for (std::size_t i = 0; i < r.table.size(); ++i) {
           std::string ep = pointer_append(tp, i);
+          finite(r.table[i].first, pointer_append(ep, 0));
           auto [it, fresh] = seen.emplace(r.table[i].first, i);
           if (!fresh)
             add("rectify.scheme.bad_rule", pointer_append(ep, 0),
@@ -227,6 +256,7 @@ class validator {
         if (r.table.size() < 2) add("rectify.scheme.bad_rule", tp, "needs at least two [x, fraction] points");
         for (std::size_t i = 0; i < r.table.size(); ++i) {
           std::string ep = pointer_append(tp, i);
+          if (!finite(r.table[i].first, pointer_append(ep, 0))) continue;
           if (i > 0 && !(r.table[i].first > r.table[i - 1].first))
             add("rectify.scheme.bad_rule", pointer_append(ep, 0), "x must be strictly ascending");
           fraction(r.table[i].second, pointer_append(ep, 1));
@@ -242,17 +272,22 @@ class validator {
   void grades() {
     const auto& g = s_.grades;
     if (g.empty()) {
-      if (!s_.damaged) add("rectify.scheme.bad_grades", "/grades", "needs at least one grade");
+      if (!s_.grades_damaged) add("rectify.scheme.bad_grades", "/grades", "needs at least one grade");
       return;
     }
     std::set<std::string> names;
     for (std::size_t i = 0; i < g.size(); ++i) {
       std::string p = pointer_append("/grades", i);
+      if (g[i].damaged) {
+        if (!g[i].name.empty()) names.insert(g[i].name);
+        continue;
+      }
       if (g[i].name.empty())
         add("rectify.scheme.bad_value", pointer_append(p, "name"), "must not be empty");
       else if (!names.insert(g[i].name).second)
         add("rectify.scheme.bad_grades", pointer_append(p, "name"), rectify::quoted(g[i].name) + " is given twice");
       bool last = i + 1 == g.size();
+      if (g[i].min && !finite(*g[i].min, pointer_append(p, "min"))) continue;
       if (last && g[i].min)
         add("rectify.scheme.bad_grades", pointer_append(p, "min"),
             "the last grade has no \"min\": it catches every score");
@@ -262,7 +297,8 @@ class validator {
             "the last grade has no quota: nobody can move below it");
       if (g[i].quota && !(*g[i].quota > 0 && *g[i].quota <= 1))
         add("rectify.scheme.bad_grades", pointer_append(p, "quota"), "must lie in (0, 1], not " + num(*g[i].quota));
-      if (i > 0 && g[i].min && g[i - 1].min && !(*g[i].min < *g[i - 1].min))
+      if (i > 0 && g[i].min && g[i - 1].min && !g[i - 1].damaged && std::isfinite(*g[i - 1].min) &&
+          !(*g[i].min < *g[i - 1].min))
         add("rectify.scheme.bad_grades", pointer_append(p, "min"),
             "grade minimums must strictly decrease (" + num(*g[i].min) + " after " + num(*g[i - 1].min) + ")");
     }

@@ -19,10 +19,10 @@ using assess::node;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) raise("rectify.io.open", "", std::string("cannot open: ") + std::strerror(errno), path);
+  if (!in) raise("rectify.io.open", "", std::string("cannot read the file: ") + std::strerror(errno), path);
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) raise("rectify.io.open", "", std::string("cannot read: ") + std::strerror(errno), path);
+  if (in.bad()) raise("rectify.io.open", "", std::string("cannot read the file: ") + std::strerror(errno), path);
   return std::move(ss).str();
 }
 
@@ -237,45 +237,43 @@ class reader {
     return r;
   }
 
-  std::optional<count_item> item(const json& j, const std::string& path, bool with_id) {
-    if (!object(j, path, "an item")) return std::nullopt;
+  count_item item(const json& j, const std::string& path, bool with_id) {
+    count_item it;
+    if (!object(j, path, "an item")) {
+      it.damaged = true;
+      return it;
+    }
     if (with_id)
       keys(j, path, {"id", "name", "input", "per", "cap"});
     else
       keys(j, path, {"name", "input", "per", "cap"});
-    count_item it;
-    bool damaged = false;
-    if (with_id) string(j, "id", path, it.id, true, damaged);
-    string(j, "name", path, it.name, false, damaged);
-    string(j, "input", path, it.input, true, damaged);
+    if (with_id) string(j, "id", path, it.id, true, it.damaged);
+    string(j, "name", path, it.name, false, it.damaged);
+    string(j, "input", path, it.input, true, it.damaged);
     std::optional<double> per;
-    number(j, "per", path, per, true, damaged);
-    number(j, "cap", path, it.cap, false, damaged);
-    if (damaged) return std::nullopt;
-    it.per = *per;
+    if (number(j, "per", path, per, true, it.damaged)) it.per = *per;
+    number(j, "cap", path, it.cap, false, it.damaged);
     return it;
   }
 
+  // Damaged items stay in the list (flagged) so that the indices of later problems are right.
   std::vector<count_item> items(const json& j, const std::string& path, bool with_id, bool& damaged) {
     std::vector<count_item> out;
     if (!array(j, path)) {
       damaged = true;
       return out;
     }
-    for (std::size_t i = 0; i < j.size(); ++i) {
-      auto it = item(j[i], pointer_append(path, i), with_id);
-      if (it)
-        out.push_back(std::move(*it));
-      else
-        damaged = true;
-    }
+    for (std::size_t i = 0; i < j.size(); ++i) out.push_back(item(j[i], pointer_append(path, i), with_id));
     return out;
   }
 
-  std::optional<node> read_node(const json& j, const std::string& path, int depth) {
-    if (!object(j, path, "an indicator")) return std::nullopt;
-    keys(j, path, {"id", "name", "points", "weight", "input", "rule", "deductions", "children"});
+  node read_node(const json& j, const std::string& path, int depth) {
     node n;
+    if (!object(j, path, "an indicator")) {
+      n.damaged = true;
+      return n;
+    }
+    keys(j, path, {"id", "name", "points", "weight", "input", "rule", "deductions", "children"});
     string(j, "id", path, n.id, true, n.damaged);
     string(j, "name", path, n.name, false, n.damaged);
     number(j, "points", path, n.points, false, n.damaged);
@@ -295,13 +293,8 @@ class reader {
         n.damaged = true;
       } else if (array(*it, cp)) {
         n.children.emplace();
-        for (std::size_t i = 0; i < it->size(); ++i) {
-          auto c = read_node((*it)[i], pointer_append(cp, i), depth + 1);
-          if (c)
-            n.children->push_back(std::move(*c));
-          else
-            n.damaged = true;
-        }
+        for (std::size_t i = 0; i < it->size(); ++i)
+          n.children->push_back(read_node((*it)[i], pointer_append(cp, i), depth + 1));
       } else {
         n.damaged = true;
       }
@@ -451,7 +444,7 @@ scheme_read parse_scheme(std::string_view text, std::string_view source) {
   // followed by anything; a NUL never belongs in JSON text.
   if (auto nul = text.find('\0'); nul != std::string_view::npos) {
     out.push_back(
-        {"rectify.scheme.binary", "", "this is not a text file (NUL byte); a scheme is UTF-8 JSON text", place(nul)});
+        {"rectify.scheme.syntax", "", "this is not a text file (NUL byte); a scheme is UTF-8 JSON text", place(nul)});
     res.scheme.damaged = true;
     return finish();
   }
@@ -472,18 +465,29 @@ scheme_read parse_scheme(std::string_view text, std::string_view source) {
     std::string where = place(e.byte == 0 ? 0 : e.byte - 1);
     if (msg.find("invalid UTF-8") != std::string::npos || msg.find("ill-formed UTF-8") != std::string::npos)
       msg += " (the file must be UTF-8; a GBK file from an older editor must be re-saved as UTF-8)";
+    if ((msg.find("invalid literal") != std::string::npos || msg.find("invalid number") != std::string::npos) &&
+        e.byte > 0) {
+      // Python's json.dump writes NaN and Infinity, which are not JSON.
+      auto rest = text.substr(text.find_last_of(":[,", e.byte - 1) + 1);
+      rest.remove_prefix(std::min(rest.find_first_not_of(" \t\r\n-"), rest.size()));
+      if (rest.starts_with("NaN") || rest.starts_with("Infinity"))
+        msg += " (NaN and Infinity are not JSON numbers; write a finite number)";
+    }
     out.push_back({"rectify.scheme.syntax", "", printable(msg), where});
     res.scheme.damaged = true;
     return finish();
   } catch (const json::out_of_range& e) {
-    std::string what = e.what();  // "[json.exception.out_of_range.406] number overflow parsing '1e400'"
-    auto pos = what.find("] ");
-    std::string msg = pos == std::string::npos ? what : what.substr(pos + 2);
+    // "[json.exception.out_of_range.406] number overflow parsing '1e400'": valid JSON, but not
+    // a finite double.
+    std::string what = e.what();
+    auto open = what.find('\''), close = what.rfind('\'');
+    std::string number = open < close ? what.substr(open + 1, close - open - 1) : what;
     stop_finder finder;
     (void)json::sax_parse(text.begin(), text.end(), &finder);
-    out.push_back({"rectify.scheme.syntax", "", printable(msg) + " (a number must fit a double)",
+    out.push_back({"rectify.scheme.bad_number", "",
+                   "number " + printable(number) + " is out of the range of a double (numbers must be finite)",
                    place(finder.position == 0 ? 0 : finder.position - 1)});
-    res.scheme.damaged = true;
+    res.scheme.damaged = res.scheme.indicators_damaged = res.scheme.grades_damaged = true;
     return finish();
   }
   for (auto& d : dups) out.push_back(std::move(d));
@@ -491,19 +495,17 @@ scheme_read parse_scheme(std::string_view text, std::string_view source) {
   reader rd(out);
   auto& s = res.scheme;
   if (!rd.object(doc, "", "a scheme")) {
-    s.damaged = true;
+    s.damaged = s.indicators_damaged = s.grades_damaged = true;
     return finish();
   }
   rd.keys(doc, "",
           {"format", "id", "name", "total", "missing", "indicators", "bonus", "penalties", "vetoes", "grades"});
   std::string format;
-  if (rd.string(doc, "format", "", format, true, s.damaged) && format != "rectify.scheme/1") {
-    rd.add("rectify.scheme.format", "/format", "must be \"rectify.scheme/1\", not " + rectify::quoted(format));
-    s.damaged = true;
-  }
-  s.format = format;
+  // A wrong format value is reported by validate(); only an absent or non-string one here.
+  if (rd.string(doc, "format", "", format, true, s.damaged)) s.format = format;
   rd.string(doc, "id", "", s.id, true, s.damaged);
-  rd.string(doc, "name", "", s.name, false, s.damaged);
+  bool name_damaged = false;  // a bad name affects nothing else
+  rd.string(doc, "name", "", s.name, false, name_damaged);
   std::optional<double> total;
   if (rd.number(doc, "total", "", total, false, s.damaged)) s.total = *total;
   std::string missing = "error";
@@ -517,62 +519,54 @@ scheme_read parse_scheme(std::string_view text, std::string_view source) {
     else {
       rd.add("rectify.scheme.bad_value", "/missing",
              "must be \"error\", \"zero\" or \"reweight\", not " + rectify::quoted(missing));
-      s.damaged = true;
     }
   }
   if (auto it = doc.find("indicators"); it == doc.end()) {
     rd.add("rectify.scheme.missing_key", "", "missing required key \"indicators\"");
-    s.damaged = true;
+    s.indicators_damaged = true;
   } else if (rd.array(*it, "/indicators")) {
-    for (std::size_t i = 0; i < it->size(); ++i) {
-      auto n = rd.read_node((*it)[i], pointer_append("/indicators", i), 1);
-      if (n)
-        s.indicators.push_back(std::move(*n));
-      else
-        s.damaged = true;
-    }
+    for (std::size_t i = 0; i < it->size(); ++i)
+      s.indicators.push_back(rd.read_node((*it)[i], pointer_append("/indicators", i), 1));
   } else {
-    s.damaged = true;
+    s.indicators_damaged = true;
   }
   if (auto it = doc.find("bonus"); it != doc.end()) {
     if (rd.object(*it, "/bonus", "bonus")) {
       rd.keys(*it, "/bonus", {"cap", "items"});
       assess::bonus_section b;
-      rd.number(*it, "cap", "/bonus", b.cap, false, s.damaged);
+      rd.number(*it, "cap", "/bonus", b.cap, false, b.damaged);
       if (auto ii = it->find("items"); ii != it->end())
-        b.items = rd.items(*ii, "/bonus/items", true, s.damaged);
+        b.items = rd.items(*ii, "/bonus/items", true, b.damaged);
       else {
         rd.add("rectify.scheme.missing_key", "/bonus", "missing required key \"items\"");
-        s.damaged = true;
       }
       s.bonus = std::move(b);
-    } else {
-      s.damaged = true;
     }
   }
-  if (auto it = doc.find("penalties"); it != doc.end()) s.penalties = rd.items(*it, "/penalties", true, s.damaged);
+  if (auto it = doc.find("penalties"); it != doc.end()) {
+    bool unused = false;  // a non-array is reported; there is nothing else to check
+    s.penalties = rd.items(*it, "/penalties", true, unused);
+  }
   if (auto it = doc.find("vetoes"); it != doc.end()) {
     if (rd.array(*it, "/vetoes")) {
       for (std::size_t i = 0; i < it->size(); ++i) {
         std::string p = pointer_append("/vetoes", i);
         const json& v = (*it)[i];
+        assess::veto ve;
         if (!rd.object(v, p, "a veto")) {
-          s.damaged = true;
+          ve.damaged = true;
+          s.vetoes.push_back(std::move(ve));
           continue;
         }
         rd.keys(v, p, {"id", "name", "input", "above", "max_grade"});
-        assess::veto ve;
-        bool dmg = false;
+        bool& dmg = ve.damaged;
         rd.string(v, "id", p, ve.id, true, dmg);
         rd.string(v, "name", p, ve.name, false, dmg);
         rd.string(v, "input", p, ve.input, true, dmg);
         std::optional<double> above;
         if (rd.number(v, "above", p, above, false, dmg)) ve.above = *above;
         rd.string(v, "max_grade", p, ve.max_grade, true, dmg);
-        if (dmg)
-          s.damaged = true;
-        else
-          s.vetoes.push_back(std::move(ve));
+        s.vetoes.push_back(std::move(ve));
       }
     } else {
       s.damaged = true;
@@ -580,28 +574,24 @@ scheme_read parse_scheme(std::string_view text, std::string_view source) {
   }
   if (auto it = doc.find("grades"); it == doc.end()) {
     rd.add("rectify.scheme.missing_key", "", "missing required key \"grades\"");
-    s.damaged = true;
+    s.grades_damaged = true;
   } else if (rd.array(*it, "/grades")) {
     for (std::size_t i = 0; i < it->size(); ++i) {
       std::string p = pointer_append("/grades", i);
       const json& g = (*it)[i];
-      if (!rd.object(g, p, "a grade")) {
-        s.damaged = true;
-        continue;
-      }
-      rd.keys(g, p, {"name", "min", "quota"});
       assess::grade gr;
-      bool dmg = false;
-      rd.string(g, "name", p, gr.name, true, dmg);
-      rd.number(g, "min", p, gr.min, false, dmg);
-      rd.number(g, "quota", p, gr.quota, false, dmg);
-      if (dmg)
-        s.damaged = true;
-      else
-        s.grades.push_back(std::move(gr));
+      if (rd.object(g, p, "a grade")) {
+        rd.keys(g, p, {"name", "min", "quota"});
+        rd.string(g, "name", p, gr.name, true, gr.damaged);
+        rd.number(g, "min", p, gr.min, false, gr.damaged);
+        rd.number(g, "quota", p, gr.quota, false, gr.damaged);
+      } else {
+        gr.damaged = true;
+      }
+      s.grades.push_back(std::move(gr));
     }
   } else {
-    s.damaged = true;
+    s.grades_damaged = true;
   }
   return finish();
 }
@@ -610,8 +600,7 @@ namespace {
 // Syntax and structure first; the semantic rules run unless the text was not JSON at all.
 scheme_read read_and_validate(std::string_view text, std::string_view source) {
   auto r = parse_scheme(text, source);
-  bool syntax = !r.problems.empty() && (r.problems.front().code == "rectify.scheme.syntax" ||
-                                        r.problems.front().code == "rectify.scheme.binary");
+  bool syntax = !r.problems.empty() && r.problems.front().code == "rectify.scheme.syntax";
   if (!syntax) {
     for (auto& p : assess::validate(r.scheme)) {
       p.source = std::string(source);

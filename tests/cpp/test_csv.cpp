@@ -73,7 +73,7 @@ TEST_CASE("csv: a plain file becomes a unit x input table", "[csv]") {
   CHECK(v.columns[1][2] == 1.0);
 }
 
-TEST_CASE("csv: the unit column may be anywhere; inputs keep header order", "[csv]") {
+TEST_CASE("csv: the unit column may be anywhere, inputs keep header order", "[csv]") {
   const auto t = parse("b,unit,a\n1,u1,2\n");
   CHECK(t.units == std::vector<std::string>{"u1"});
   CHECK(t.columns == std::vector<std::string>{"b", "a"});
@@ -82,7 +82,7 @@ TEST_CASE("csv: the unit column may be anywhere; inputs keep header order", "[cs
   CHECK(t.provenance.column_numbers == std::vector<std::size_t>{1, 3});
 }
 
-TEST_CASE("csv: a header alone gives a table without units; `unit` alone one without inputs", "[csv]") {
+TEST_CASE("csv: a header alone gives a table without units, `unit` alone one without inputs", "[csv]") {
   const auto t = parse("unit,x\n");
   CHECK(t.units.empty());
   CHECK(t.columns == std::vector<std::string>{"x"});
@@ -105,7 +105,7 @@ TEST_CASE("csv: numbers take a sign, a fraction and an exponent", "[csv]") {
   CHECK(std::signbit(t.values(6, 0)));
 }
 
-TEST_CASE("csv: true and false read as 1 and 0 in three spellings; empty cells are missing", "[csv]") {
+TEST_CASE("csv: true and false read as 1 and 0 in three spellings, empty cells are missing", "[csv]") {
   const auto t = parse("unit,x,y\na,true,false\nb,TRUE,FALSE\nc,True,False\nd,,\"\"\ne,  ,\" \"\n");
   for (Eigen::Index i = 0; i < 3; ++i) {
     CHECK(t.values(i, 0) == 1.0);

@@ -31,6 +31,7 @@ struct count_item {
   std::string input;
   double per = 0.0;
   std::optional<double> cap;
+  bool damaged = false;  ///< see node::damaged
 };
 
 struct node {
@@ -42,8 +43,9 @@ struct node {
   std::optional<rule> rule_;
   std::optional<std::vector<count_item>> deductions;
   std::optional<std::vector<node>> children;  ///< present: an inner node
-  /// Set by the reader when one of this node's own values had the wrong type, so that
-  /// validation does not add follow-on complaints (a sum that fails only because of it).
+  /// Set by the reader when one of this entity's own values could not be read (wrong type,
+  /// not an object). The entity keeps its place, so that later problems name the right index,
+  /// and validation adds no follow-on complaints about it (a sum that fails only because of it).
   bool damaged = false;
 
   [[nodiscard]] bool is_leaf() const noexcept { return !children.has_value(); }
@@ -54,6 +56,7 @@ struct node {
 struct bonus_section {
   std::optional<double> cap;
   std::vector<count_item> items;
+  bool damaged = false;  ///< see node::damaged
 };
 
 struct veto {
@@ -62,12 +65,14 @@ struct veto {
   std::string input;
   double above = 0.0;
   std::string max_grade;
+  bool damaged = false;  ///< see node::damaged
 };
 
 struct grade {
   std::string name;
   std::optional<double> min;
   std::optional<double> quota;
+  bool damaged = false;  ///< see node::damaged
 };
 
 struct scheme {
@@ -81,7 +86,9 @@ struct scheme {
   std::vector<count_item> penalties;
   std::vector<veto> vetoes;
   std::vector<grade> grades;
-  bool damaged = false;  ///< a top-level value had the wrong type (see node::damaged)
+  bool damaged = false;             ///< `id`, `total` or `missing` could not be read (see node::damaged)
+  bool indicators_damaged = false;  ///< `indicators` absent or not an array (already reported)
+  bool grades_damaged = false;      ///< `grades` absent or not an array (already reported)
 };
 
 /// Every semantic problem of a scheme (scoring.md §1, §5½), each with its JSON pointer.

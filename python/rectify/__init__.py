@@ -1,0 +1,31 @@
+"""rectify: weighted performance assessment (考核) of organisational units.
+
+>>> import pandas as pd, rectify
+>>> scheme = rectify.Scheme.from_json("examples/data/scheme.json")
+>>> result = scheme.score(pd.read_csv("examples/data/units.csv"))
+>>> result.to_frame()          # one row per unit: score, grade, rank, points of every node
+>>> result.explain("wa_baima") # why a unit lost points
+
+The compiled core (``rectify._core``) is private; everything here wraps it.
+"""
+
+from __future__ import annotations
+
+from ._core import Problem
+from ._errors import DataError, Error, SchemeError
+from ._io import read_units_csv
+from ._result import Result
+from ._scheme import Scheme
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DataError",
+    "Error",
+    "Problem",
+    "Result",
+    "Scheme",
+    "SchemeError",
+    "__version__",
+    "read_units_csv",
+]

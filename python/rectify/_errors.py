@@ -1,0 +1,51 @@
+"""The exceptions of rectify.
+
+Every error that the C++ library throws reaches Python as one of these, with the message of
+the C++ ``what()`` (one problem per line) and the problems themselves in ``.problems``. The
+translation is registered in the binding layer (``python/src/module.cpp``): codes starting
+with ``rectify.scheme.`` raise :class:`SchemeError`, ``rectify.data.`` and ``rectify.io.``
+raise :class:`DataError`. Errors found by the Python layer itself (a cell that is not a
+number, a duplicated unit id) are raised the same way, with the same kind of problems.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, List
+
+from ._core import Problem
+
+__all__ = ["Error", "SchemeError", "DataError"]
+
+
+class Error(ValueError):
+    """Base of every rectify error; a :class:`ValueError`.
+
+    ``problems`` lists every problem found (at least one when rectify raised it) and
+    ``code`` is the code of the first, e.g. ``"rectify.scheme.bad_rule"``.
+    """
+
+    problems: List[Problem]
+    code: str
+
+    def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+        self.code = self.problems[0].code if self.problems else ""
+
+    @classmethod
+    def _from_problems(cls, problems: Iterable[Problem]) -> "Error":
+        ps = list(problems)
+        return cls("\n".join(str(p) for p in ps), ps)
+
+
+class SchemeError(Error):
+    """The assessment scheme is not valid (codes ``rectify.scheme.*``)."""
+
+
+class DataError(Error):
+    """The unit data cannot be scored or read (codes ``rectify.data.*`` and ``rectify.io.*``)."""
+
+
+for _cls in (Error, SchemeError, DataError):
+    _cls.__module__ = "rectify"
+del _cls

@@ -1,0 +1,361 @@
+// Bindings of the assessment engine: schemes (checked, parsed, compiled into plans) and
+// scoring. The Python layer (rectify/_scheme.py, rectify/_result.py) owns everything
+// user-facing; these functions take already-normalised arguments.
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "bindings.hpp"
+#include "rectify/assess/engine.hpp"
+#include "rectify/io/csv.hpp"
+#include "rectify/io/results.hpp"
+#include "rectify/io/scheme_json.hpp"
+
+namespace rectify::python {
+
+namespace {
+
+using assess::plan;
+
+/// A scored cohort and everything it was scored from. `view` points into `units` (or into
+/// `owned`, for a CSV read in C++) and into the NumPy arrays in `keep`, which hold the caller's
+/// float64 columns alive: `explain` and `to_json` read the scored data again.
+struct scored {
+  std::shared_ptr<const plan> compiled;
+  std::vector<std::string> units;
+  std::shared_ptr<const rectify::table> owned;
+  table_view view;
+  py::list keep;
+  assess::result result;
+};
+
+std::optional<double> finite_or_none(double v) {
+  if (v == std::numeric_limits<double>::infinity() || v == -std::numeric_limits<double>::infinity())
+    return std::nullopt;
+  return v;
+}
+
+// A one-dimensional view of C++ memory whose base keeps `owner` (the Python object of the
+// holder) alive. Read-only: the result is shared by every view and by `to_json`.
+template <class T>
+py::array vector_view(const T* data, Eigen::Index n, py::handle owner) {
+  return readonly(py::array_t<T>({static_cast<py::ssize_t>(n)}, {static_cast<py::ssize_t>(sizeof(T))}, data, owner));
+}
+
+// Takes one input column as it is: a float64 array (any stride) is viewed, never converted.
+// The Python layer converts everything else before calling; getting anything else here is a
+// bug there, so it is a TypeError rather than a rectify error.
+column_view column_of(const std::string& name, py::handle h, std::size_t rows) {
+  if (!py::isinstance<py::array>(h) || !py::array_t<double, 0>::check_(h)) {
+    const std::string got =
+        py::isinstance<py::array>(h)
+            ? "an array of " + py::str(py::reinterpret_borrow<py::array>(h).dtype()).cast<std::string>()
+            : py::repr(py::type::handle_of(h)).cast<std::string>();
+    throw py::type_error("column " + rectify::quoted(name) + " must be a native-endian float64 NumPy array, not " +
+                         got);
+  }
+  auto a = py::reinterpret_borrow<py::array>(h);
+  if (a.ndim() != 1) throw py::value_error("column " + rectify::quoted(name) + " must be one-dimensional");
+  if (static_cast<std::size_t>(a.shape(0)) != rows)
+    throw py::value_error("column " + rectify::quoted(name) + " has " + std::to_string(a.shape(0)) + " values for " +
+                          std::to_string(rows) + " units");
+  const auto* data = static_cast<const double*>(a.data());
+  const py::ssize_t bytes = a.strides(0);
+  if (rows > 0 && (bytes % static_cast<py::ssize_t>(sizeof(double)) != 0 ||
+                   reinterpret_cast<std::uintptr_t>(data) % alignof(double) != 0))
+    throw py::value_error("column " + rectify::quoted(name) + " is not aligned to whole doubles");
+  return column_view{name, data, static_cast<std::ptrdiff_t>(bytes / static_cast<py::ssize_t>(sizeof(double)))};
+}
+
+std::shared_ptr<scored> score_arrays(std::shared_ptr<const plan> p, std::vector<std::string> units,
+                                     const std::vector<std::string>& names, const py::sequence& columns, bool nodes) {
+  if (names.size() != py::len(columns))
+    throw py::value_error("got " + std::to_string(names.size()) + " column names for " +
+                          std::to_string(py::len(columns)) + " columns");
+  auto s = std::make_shared<scored>();
+  s->compiled = std::move(p);
+  s->units = std::move(units);
+  std::unordered_set<std::string_view> seen;
+  std::vector<column_view> cols;
+  cols.reserve(names.size());
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    if (!seen.insert(names[j]).second) throw py::value_error("column " + rectify::quoted(names[j]) + " is given twice");
+    py::object c = columns[j];
+    cols.push_back(column_of(names[j], c, s->units.size()));
+    s->keep.append(c);
+  }
+  s->view.units = s->units;
+  s->view.columns = std::move(cols);
+  assess::score_options opt;
+  opt.nodes = nodes;
+  {
+    py::gil_scoped_release release;
+    s->result = assess::score(*s->compiled, s->view, opt);
+  }
+  return s;
+}
+
+std::shared_ptr<scored> score_csv(std::shared_ptr<const plan> p, const std::string& path, const std::string& encoding,
+                                  bool nodes) {
+  auto s = std::make_shared<scored>();
+  s->compiled = std::move(p);
+  assess::score_options opt;
+  opt.nodes = nodes;
+  {
+    py::gil_scoped_release release;
+    io::csv_options copt;
+    copt.encoding = encoding;
+    s->owned = std::make_shared<const rectify::table>(io::read_units_csv_file(path, copt));
+    s->view = s->owned->view();
+    s->result = assess::score(*s->compiled, s->view, opt);
+  }
+  return s;
+}
+
+template <class Op>
+py::list ids_of(const std::vector<Op>& ops) {
+  py::list out;
+  for (const auto& o : ops) out.append(o.id);
+  return out;
+}
+
+py::list count_items(const std::vector<assess::count_op>& ops, const plan& p) {
+  py::list out;
+  for (const auto& c : ops)
+    out.append(py::make_tuple(c.id, c.name, p.inputs[static_cast<std::size_t>(c.input)], c.per, finite_or_none(c.cap)));
+  return out;
+}
+
+}  // namespace
+
+void init_assess(py::module_& m) {
+  m.def(
+      "check_scheme", [](const std::string& text, const std::string& source) { return io::check_scheme(text, source); },
+      py::arg("text"), py::arg("source") = "",
+      "Every problem of a scheme text (syntax, structure, semantics); empty when valid.");
+
+  m.def(
+      "parse_scheme",
+      [](const std::string& text, const std::string& source) {
+        auto r = io::parse_scheme(text, source);
+        return std::make_tuple(r.scheme.id, r.scheme.name, r.problems);
+      },
+      py::arg("text"), py::arg("source") = "",
+      "(id, name, syntax and structure problems) of a scheme text, as far as it could be read.");
+
+  py::class_<plan, std::shared_ptr<plan>>(m, "Plan", "A validated, compiled scheme.")
+      .def(py::init([](const std::string& text, const std::string& source) {
+             return std::make_shared<plan>(assess::compile(io::load_scheme(text, source)));
+           }),
+           py::arg("text"), py::arg("source") = "")
+      .def_readonly("id", &plan::id)
+      .def_readonly("name", &plan::name)
+      .def_readonly("total", &plan::total)
+      .def_property_readonly("missing", [](const plan& p) { return std::string(assess::to_string(p.missing)); })
+      .def_readonly("inputs", &plan::inputs)
+      .def_property_readonly("input_is_count",
+                             [](const plan& p) {
+                               py::list out;
+                               for (auto c : p.input_is_count) out.append(py::bool_(c != 0));
+                               return out;
+                             })
+      .def_property_readonly(
+          "nodes",
+          [](const plan& p) {
+            py::list out;
+            for (const auto& n : p.nodes) {
+              py::object input = py::none(), rule = py::none();
+              if (n.leaf >= 0) {
+                const auto& op = p.leaves[static_cast<std::size_t>(n.leaf)];
+                if (op.has_rule) {
+                  input = py::str(p.inputs[static_cast<std::size_t>(op.input)]);
+                  rule = py::str(assess::to_string(op.type));
+                }
+              }
+              py::object parent = n.parent < 0 ? py::object(py::none())
+                                               : py::object(py::str(p.nodes[static_cast<std::size_t>(n.parent)].id));
+              out.append(py::make_tuple(n.id, n.name, parent, n.leaf >= 0, n.points, rule, input, n.path));
+            }
+            return out;
+          },
+          "(id, name, parent id or None, is_leaf, points, rule type or None, rule input or None, "
+          "JSON pointer) of every node, in pre-order.")
+      .def_property_readonly("leaf_count", [](const plan& p) { return p.leaves.size(); })
+      .def_property_readonly(
+          "grades",
+          [](const plan& p) {
+            py::list out;
+            for (const auto& g : p.grades)
+              out.append(py::make_tuple(g.name, finite_or_none(g.min),
+                                        g.quota > 0 ? py::object(py::float_(g.quota)) : py::object(py::none())));
+            return out;
+          })
+      .def_property_readonly(
+          "vetoes",
+          [](const plan& p) {
+            py::list out;
+            for (const auto& v : p.vetoes)
+              out.append(py::make_tuple(v.id, v.name, p.inputs[static_cast<std::size_t>(v.input)], v.above,
+                                        p.grades[static_cast<std::size_t>(v.max_grade)].name));
+            return out;
+          })
+      .def_property_readonly("bonus", [](const plan& p) { return count_items(p.bonus, p); })
+      .def_property_readonly("bonus_cap", [](const plan& p) { return finite_or_none(p.bonus_cap); })
+      .def_property_readonly("penalties", [](const plan& p) { return count_items(p.penalties, p); })
+      .def_property_readonly("veto_ids", [](const plan& p) { return ids_of(p.vetoes); });
+
+  m.def("score", &score_arrays, py::arg("plan"), py::arg("units"), py::arg("names"), py::arg("columns"),
+        py::arg("nodes") = true,
+        "Scores `units` (unique ids) from float64 columns, viewing each array in place (any stride). "
+        "The GIL is released while scoring.");
+  m.def("score_csv", &score_csv, py::arg("plan"), py::arg("path"), py::arg("encoding") = "utf-8",
+        py::arg("nodes") = true,
+        "Reads a unit CSV with the C++ reader and scores it; errors name file:line:column as the CLI's do.");
+
+  py::class_<scored, std::shared_ptr<scored>>(m, "Result", "A scored cohort (wrapped by rectify.Result).")
+      .def_property_readonly(
+          "units", [](const scored& s) { return std::vector<std::string>(s.view.units.begin(), s.view.units.end()); })
+      .def_property_readonly("plan", [](const scored& s) { return std::const_pointer_cast<plan>(s.compiled); })
+      .def_property_readonly("size", [](const scored& s) { return s.result.size(); })
+      .def_property_readonly("score",
+                             [](py::object self) {
+                               auto& s = self.cast<scored&>();
+                               return vector_view(s.result.score.data(), s.result.score.size(), self);
+                             })
+      .def_property_readonly("base",
+                             [](py::object self) {
+                               auto& s = self.cast<scored&>();
+                               return vector_view(s.result.base.data(), s.result.base.size(), self);
+                             })
+      .def_property_readonly("bonus",
+                             [](py::object self) {
+                               auto& s = self.cast<scored&>();
+                               return vector_view(s.result.bonus.data(), s.result.bonus.size(), self);
+                             })
+      .def_property_readonly("penalty",
+                             [](py::object self) {
+                               auto& s = self.cast<scored&>();
+                               return vector_view(s.result.penalty.data(), s.result.penalty.size(), self);
+                             })
+      .def_property_readonly("band",
+                             [](py::object self) {
+                               auto& s = self.cast<scored&>();
+                               return vector_view(s.result.band.data(), s.result.band.size(), self);
+                             })
+      .def_property_readonly("grade",
+                             [](py::object self) {
+                               auto& s = self.cast<scored&>();
+                               return vector_view(s.result.grade.data(), s.result.grade.size(), self);
+                             })
+      .def_property_readonly("rank",
+                             [](py::object self) {
+                               auto& s = self.cast<scored&>();
+                               return vector_view(s.result.rank.data(), s.result.rank.size(), self);
+                             })
+      .def_property_readonly(
+          "nodes",
+          [](py::object self) {
+            auto& s = self.cast<scored&>();
+            const auto n = static_cast<py::ssize_t>(s.result.size());
+            const auto k = static_cast<py::ssize_t>(s.result.nodes.cols());
+            // Column-major units × nodes, as Eigen keeps it: no copy, the holder stays alive.
+            return readonly(py::array_t<double>(
+                {n, k}, {static_cast<py::ssize_t>(sizeof(double)), n * static_cast<py::ssize_t>(sizeof(double))},
+                s.result.nodes.data(), self));
+          },
+          "Earned points, units × nodes (pre-order), NaN for dropped nodes; shape (n, 0) when scored "
+          "without nodes. A read-only view of the C++ result.")
+      .def("vetoes",
+           [](const scored& s) {
+             py::list out;
+             for (std::size_t i = 0; i < s.result.size(); ++i) {
+               py::list u;
+               for (int v : s.result.vetoes(i)) u.append(s.compiled->vetoes[static_cast<std::size_t>(v)].id);
+               out.append(u);
+             }
+             return out;
+           })
+      .def("missing",
+           [](const scored& s) {
+             py::list out;
+             for (std::size_t i = 0; i < s.result.size(); ++i) {
+               py::list u;
+               for (int k : s.result.missing(i)) u.append(s.compiled->inputs[static_cast<std::size_t>(k)]);
+               out.append(u);
+             }
+             return out;
+           })
+      .def(
+          "explain",
+          [](const scored& s, std::size_t unit, std::string_view lang) {
+            auto items = assess::explain(*s.compiled, s.view, unit, parse_lang(lang));
+            py::list out;
+            for (const auto& it : items) out.append(py::make_tuple(it.node, it.points, it.why));
+            return out;
+          },
+          py::arg("unit"), py::arg("lang") = "zh", "(node, points, why) of every lost point of unit number `unit`.")
+      .def(
+          "to_json",
+          [](const scored& s, std::string_view lang) {
+            auto l = parse_lang(lang);
+            std::string out;
+            {
+              py::gil_scoped_release release;
+              out = io::result_json(*s.compiled, s.view, s.result, l);
+            }
+            return out;
+          },
+          py::arg("lang") = "zh")
+      .def("to_csv",
+           [](const scored& s) {
+             std::string out;
+             {
+               py::gil_scoped_release release;
+               out = io::result_csv(*s.compiled, s.view, s.result);
+             }
+             return out;
+           })
+      .def(
+          "lost_csv",
+          [](const scored& s, std::string_view lang) {
+            auto l = parse_lang(lang);
+            std::string out;
+            {
+              py::gil_scoped_release release;
+              out = io::lost_csv(*s.compiled, s.view, s.result, l);
+            }
+            return out;
+          },
+          py::arg("lang") = "zh")
+      .def(
+          "to_table",
+          [](const scored& s, bool explain, std::string_view lang) {
+            auto l = parse_lang(lang);
+            std::string out;
+            {
+              py::gil_scoped_release release;
+              out = io::result_table(*s.compiled, s.view, s.result, explain, l);
+            }
+            return out;
+          },
+          py::arg("explain") = false, py::arg("lang") = "zh")
+      .def(
+          "_column_address",
+          [](const scored& s, const std::string& name) -> py::object {
+            auto j = s.view.find(name);
+            if (j < 0) return py::none();
+            const auto& c = s.view.columns[static_cast<std::size_t>(j)];
+            return py::make_tuple(reinterpret_cast<std::uintptr_t>(c.data), c.stride);
+          },
+          py::arg("name"), "(address, stride in doubles) of the column that was scored, for tests.");
+}
+
+}  // namespace rectify::python

@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Exit statuses and outputs of the rectify command line on the sample bureau.
+
+    python3 tests/cli/test_usage.py RECTIFY_CLI_PATH
+
+0 on success (output on stdout), 1 on invalid input (message on stderr, nothing on stdout),
+2 on bad usage (scoring.md §7). Prints one line per check and exits 1 if any failed.
+Standard library only.
+"""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+SCHEME = "examples/data/scheme.json"
+UNITS = "examples/data/units.csv"
+
+failures = []
+
+
+def run(cli, *args):
+    p = subprocess.run([cli] + list(args), cwd=ROOT, capture_output=True, timeout=60)
+    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+def expect(label, condition, detail=""):
+    if condition:
+        print(f"ok   {label}")
+    else:
+        failures.append(label)
+        print(f"FAIL {label}" + (f"\n    {detail}" if detail else ""))
+
+
+def usage(cli, label, *args):
+    code, out, err = run(cli, *args)
+    expect(f"{label}: exit 2", code == 2, f"exit {code}; stderr: {err.strip()[:300]}")
+    expect(f"{label}: nothing on stdout", out == "", repr(out[:200]))
+    expect(f"{label}: says why on stderr", err.strip() != "")
+    return err
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    cli = os.path.abspath(sys.argv[1])
+
+    # Bad usage: 2.
+    usage(cli, "no subcommand")
+    usage(cli, "unknown subcommand", "frobnicate")
+    usage(cli, "unknown option", "score", SCHEME, UNITS, "--bogus")
+    usage(cli, "unknown top-level option", "--bogus")
+    usage(cli, "score without arguments", "score")
+    usage(cli, "score without DATA", "score", SCHEME)
+    usage(cli, "validate without SCHEME", "validate")
+    usage(cli, "too many arguments", "validate", SCHEME, UNITS)
+    err = usage(cli, "--format xml", "score", SCHEME, UNITS, "--format", "xml")
+    expect("--format xml: names the bad value", "xml" in err, err.strip())
+    usage(cli, "--format without a value", "score", SCHEME, UNITS, "--format")
+    usage(cli, "--lang fr", "score", SCHEME, UNITS, "--lang", "fr")
+    usage(cli, "--encoding latin1", "score", SCHEME, UNITS, "--encoding", "latin1")
+
+    # Help and version: 0, on stdout.
+    for args in (["--help"], ["-h"], ["score", "--help"], ["validate", "--help"]):
+        code, out, err = run(cli, *args)
+        label = " ".join(args)
+        expect(f"{label}: exit 0", code == 0, f"exit {code}")
+        expect(f"{label}: help on stdout", "Usage" in out or "usage" in out, out[:200])
+    code, out, _ = run(cli, "--help")
+    expect("--help lists the subcommands", "score" in out and "validate" in out, out)
+    code, out, _ = run(cli, "--version")
+    expect("--version: exit 0 and the version", code == 0 and out.strip() == "rectify 0.1.0", repr(out))
+
+    # Invalid input: 1, nothing on stdout.
+    code, out, err = run(cli, "score", SCHEME, "no/such/units.csv")
+    expect("missing data file: exit 1", code == 1, f"exit {code}")
+    expect("missing data file: nothing on stdout", out == "")
+    expect("missing data file: says so",
+           err.startswith("rectify: no/such/units.csv: [rectify.io.open] ") and "No such file or directory" in err
+           and len(err.splitlines()) == 1, err.strip())
+    code, out, err = run(cli, "validate", "no/such/scheme.json")
+    expect("missing scheme file: exit 1 and says so",
+           code == 1 and out == "" and
+           err.strip() == "rectify: no/such/scheme.json: [rectify.io.open] cannot read the file: No such file or directory",
+           f"exit {code}: {err.strip()}")
+
+    # validate on the sample scheme: 7 groups, 20 leaves, 4 grades. Inputs: 22 rule and count
+    # columns of units.csv besides `unit` and `headcount`... every column the scheme reads.
+    code, out, err = run(cli, "validate", SCHEME)
+    expect("validate sample: exit 0", code == 0, err)
+    with open(os.path.join(ROOT, UNITS), encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    inputs = len(header) - 2  # all but `unit` and `headcount`
+    expect("validate sample: summary",
+           out == f"{SCHEME}: valid: hw-party-2026, 20 leaves, 7 groups, {inputs} inputs, 4 grades\n", repr(out))
+    expect("validate sample: nothing on stderr", err == "", err)
+
+    # score --format json: valid JSON, units in input order, every field of scoring.md §7.
+    code, out, err = run(cli, "score", SCHEME, UNITS, "--format", "json")
+    expect("json: exit 0", code == 0, err)
+    expect("json: the unused column is noted once on stderr",
+           err == f"rectify: note: {UNITS}: columns the scheme does not use are ignored: headcount\n", err)
+    try:
+        doc = json.loads(out)
+    except ValueError as e:
+        expect("json: parses", False, str(e))
+        return finish()
+    expect("json: parses", True)
+    with open(os.path.join(ROOT, UNITS), encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    names = [r["unit"] for r in rows]
+    expect("json: scheme id", doc.get("scheme") == "hw-party-2026", str(doc.get("scheme")))
+    units = doc.get("units", [])
+    expect("json: units in input order", [u.get("unit") for u in units] == names)
+    keys = {"unit", "score", "base", "bonus", "penalty", "band", "grade", "rank", "vetoes", "missing", "nodes", "lost"}
+    expect("json: every unit has every field", all(keys <= set(u) for u in units))
+    ranks = sorted(u["rank"] for u in units)
+    expect("json: ranks are 1.. competition ranks", ranks[0] == 1 and all(isinstance(r, int) for r in ranks))
+    for u in units:
+        higher = sum(1 for v in units if v["score"] > u["score"] + 1e-9 * max(1, abs(u["score"])))
+        if u["rank"] != 1 + higher:
+            expect(f"json: rank of {u['unit']}", False, f"{u['rank']} != {1 + higher}")
+            break
+    else:
+        expect("json: ranks agree with scores", True)
+    by = {u["unit"]: u for u in units}
+    # wa_baima has serious_violations = 1: vetoed to 不合格 (examples/data/README.md).
+    expect("json: the veto caps wa_baima", by["wa_baima"]["vetoes"] == ["veto.serious_violation"]
+           and by["wa_baima"]["grade"] == "不合格", json.dumps(by["wa_baima"], ensure_ascii=False)[:300])
+    expect("json: nobody else is vetoed", all(u["vetoes"] == [] for u in units if u["unit"] != "wa_baima"))
+    # The five empty cells of units.csv.
+    empty = {"wa_hebei": ["expert_rating_publicity"], "wa_liulin": ["training_hours_per_person"],
+             "office_admin": ["satisfaction_index"], "office_finance": ["materials_reviewed_rate"],
+             "wa_shuiyuan": ["articles_published"]}
+    expect("json: missing lists the empty cells",
+           all(u["missing"] == empty.get(u["unit"], []) for u in units),
+           str({u["unit"]: u["missing"] for u in units if u["missing"]}))
+    # Under "reweight" the dropped leaf is absent from nodes; a missing count is not dropped.
+    expect("json: a dropped leaf is not in nodes",
+           "civilisation.publicity" not in by["wa_hebei"]["nodes"] and "civilisation.publicity" in by["wa_qingshan"]["nodes"])
+    expect("json: a missing count drops nothing", len(by["wa_shuiyuan"]["nodes"]) == 27,
+           str(len(by["wa_shuiyuan"]["nodes"])))
+    # 优秀 has a quota of 20%: at most floor(0.2 × 18) = 3 units (ties aside).
+    top = [u for u in units if u["grade"] == "优秀"]
+    expect("json: the quota of 优秀 holds", len(top) <= 3, str([u["unit"] for u in top]))
+    # score = max(0, base + bonus - penalty), bonus <= 5.
+    expect("json: score = base + bonus - penalty",
+           all(abs(u["score"] - max(0, u["base"] + u["bonus"] - u["penalty"])) < 1e-9 for u in units))
+    expect("json: bonus within its cap", all(0 <= u["bonus"] <= 5 for u in units))
+    expect("json: lost items have node, points and why",
+           all({"node", "points", "why"} == set(item) for u in units for item in u["lost"]))
+
+    # --format csv: the header of scoring.md §7, one row per unit, in input order.
+    code, out, err = run(cli, "score", SCHEME, UNITS, "--format", "csv")
+    expect("csv: exit 0", code == 0, err)
+    table = list(csv.reader(io.StringIO(out)))
+    expect("csv: header", table and table[0][:8] == ["unit", "score", "base", "bonus", "penalty", "band", "grade", "rank"]
+           and "org_life.records" in table[0], str(table[:1]))
+    expect("csv: one row per unit, in input order", [r[0] for r in table[1:]] == names)
+    expect("csv: the same scores as json",
+           all(abs(float(r[1]) - by[r[0]]["score"]) == 0 for r in table[1:]))
+
+    code, out, err = run(cli, "score", SCHEME, UNITS, "--format", "csv", "--explain")
+    expect("csv --explain: exit 0 and the lost-points header", code == 0 and out.startswith("unit,node,points,why\n"),
+           out[:100])
+
+    # The table: ranked, one row per unit (after a title and a header).
+    code, out, err = run(cli, "score", SCHEME, UNITS)
+    lines = out.splitlines()
+    expect("table: exit 0, title, header and 18 rows", code == 0 and len(lines) == 2 + len(names), out[:300])
+    expect("table: first row is rank 1", len(lines) > 2 and lines[2].split()[0] == "1", lines[2] if len(lines) > 2 else "")
+    code, out_en, _ = run(cli, "score", SCHEME, UNITS, "--lang", "en", "--explain")
+    expect("table --lang en --explain: exit 0, English header", code == 0 and "rank" in out_en.splitlines()[1])
+    return finish()
+
+
+def finish():
+    print(f"{len(failures)} failure(s)" if failures else "all usage checks pass")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Shared fixtures. The package is found through PYTHONPATH (ctest sets it to the build tree's
+``python/`` folder) or an installed wheel."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any, Dict
+
+import pytest
+
+try:
+    import rectify._core  # noqa: F401
+except ImportError as exc:  # pragma: no cover - only when the build is missing
+    raise ImportError(
+        f"cannot import rectify._core ({exc}). Build the extension (cmake -DRECTIFY_BUILD_PYTHON=ON, "
+        "then PYTHONPATH=<build>/python) or `pip install .` before running these tests."
+    ) from exc
+
+import rectify
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "data"
+SCHEME_JSON = EXAMPLES / "scheme.json"
+UNITS_CSV = EXAMPLES / "units.csv"
+
+# A small valid scheme: a linear rule, a deduction-only leaf and two grades.
+MINI: Dict[str, Any] = {
+    "format": "rectify.scheme/1",
+    "id": "mini",
+    "name": "小方案",
+    "missing": "error",
+    "indicators": [
+        {"id": "a", "name": "甲", "points": 60, "input": "x", "rule": {"type": "linear", "worst": 0, "best": 10}},
+        {"id": "b", "name": "乙", "points": 40, "deductions": [{"input": "n", "per": 5, "cap": 40, "name": "问题"}]},
+    ],
+    "grades": [{"name": "好", "min": 80}, {"name": "差"}],
+}
+
+
+@pytest.fixture
+def mini_dict() -> Dict[str, Any]:
+    return json.loads(json.dumps(MINI))
+
+
+@pytest.fixture
+def mini() -> rectify.Scheme:
+    return rectify.Scheme.from_json(MINI)
+
+
+@pytest.fixture(scope="session")
+def scheme() -> rectify.Scheme:
+    return rectify.Scheme.from_json(SCHEME_JSON)
+
+
+@pytest.fixture
+def units_frame():
+    """The sample units read by pandas (a `unit` column, int and float columns, NaN cells)."""
+    import pandas as pd
+
+    kwargs: Dict[str, Any] = {}
+    if int(pd.__version__.split(".")[0]) < 3:
+        kwargs["float_precision"] = "round_trip"  # pandas 3 parses exactly by default
+    return pd.read_csv(UNITS_CSV, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def cli_json() -> Dict[str, Any]:
+    """`rectify score --format json` on the sample data; skipped unless RECTIFY_CLI is set."""
+    cli = os.environ.get("RECTIFY_CLI")
+    if not cli:
+        pytest.skip("RECTIFY_CLI is not set (the path of the rectify command line)")
+    out = subprocess.run(
+        [cli, "score", str(SCHEME_JSON), str(UNITS_CSV), "--format", "json"],
+        check=True,
+        capture_output=True,
+    )
+    return {"text": out.stdout.decode("utf-8"), "doc": json.loads(out.stdout)}
