@@ -152,6 +152,12 @@ def _unit_ids(labels: pd.Index) -> List[str]:
         raise DataError._from_problems(
             [_problem("rectify.data.no_unit_column", "units are named by one index level or a \"unit\" column, not a MultiIndex")]
         )
+    # Fast path, all in C: string labels, none empty, all distinct. The loop below only runs to
+    # word the errors (or to turn non-string labels into strings).
+    if pd.api.types.infer_dtype(labels, skipna=False) == "string":
+        arr = np.asarray(labels, dtype=object)
+        if not (arr == "").any() and labels.is_unique:
+            return arr.tolist()  # type: ignore[no-any-return]
     values = labels.tolist()
     units: List[str] = []
     problems: List[Any] = []

@@ -1,6 +1,12 @@
 #include "rectify/assess/engine.hpp"
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
@@ -26,26 +32,58 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr Eigen::Index kBlock = 256;
 constexpr std::size_t kMaxReported = 20;
 
-// Sorted order of the scores, highest first (ties in input order).
-std::vector<std::uint32_t> descending(const Eigen::Ref<const Eigen::VectorXd>& s) {
-  std::vector<std::pair<double, std::uint32_t>> keyed(static_cast<std::size_t>(s.size()));
-  for (Eigen::Index i = 0; i < s.size(); ++i)
-    keyed[static_cast<std::size_t>(i)] = {-s[i], static_cast<std::uint32_t>(i)};
-  std::sort(keyed.begin(), keyed.end());
-  std::vector<std::uint32_t> order(keyed.size());
-  for (std::size_t k = 0; k < keyed.size(); ++k) order[k] = keyed[k].second;
-  return order;
+// Sorted order of the scores, highest first (ties in input order), and the scores in that
+// order: a stable LSD radix sort (11-bit digits) on an order-preserving 64-bit key of each
+// double; passes whose digit is the same for every key are skipped.
+std::vector<std::uint32_t> descending(const Eigen::Ref<const Eigen::VectorXd>& s, std::vector<double>& sorted) {
+  const auto n = static_cast<std::size_t>(s.size());
+  std::vector<std::uint64_t> key(n), key2(n);
+  std::vector<std::uint32_t> idx(n), idx2(n);
+  constexpr int kBits = 11, kRadix = 1 << kBits, kPasses = (64 + kBits - 1) / kBits;
+  std::vector<std::size_t> count(static_cast<std::size_t>(kRadix * kPasses), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t u = std::bit_cast<std::uint64_t>(s[static_cast<Eigen::Index>(i)]);
+    u = (u >> 63) ? ~u : (u | (std::uint64_t{1} << 63));  // ascending
+    u = ~u;                                               // highest first
+    key[i] = u;
+    idx[i] = static_cast<std::uint32_t>(i);
+    for (int d = 0; d < kPasses; ++d)
+      ++count[static_cast<std::size_t>(d * kRadix) + ((u >> (d * kBits)) & (kRadix - 1))];
+  }
+  for (int d = 0; d < kPasses; ++d) {
+    std::size_t* c = count.data() + d * kRadix;
+    if (n == 0 || c[(key[0] >> (d * kBits)) & (kRadix - 1)] == n) continue;
+    std::size_t sum = 0;
+    for (int b = 0; b < kRadix; ++b) {
+      std::size_t t = c[b];
+      c[b] = sum;
+      sum += t;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t to = c[(key[i] >> (d * kBits)) & (kRadix - 1)]++;
+      key2[to] = key[i];
+      idx2[to] = idx[i];
+    }
+    key.swap(key2);
+    idx.swap(idx2);
+  }
+  sorted.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    std::uint64_t u = ~key[k];
+    u = (u >> 63) ? (u & ~(std::uint64_t{1} << 63)) : ~u;
+    sorted[k] = std::bit_cast<double>(u);
+  }
+  return idx;
 }
 
-// For units listed highest first, the number of earlier units that are higher and not tied
+// For scores sorted highest first, the number of earlier ones that are higher and not tied
 // with each one. The tied ones always sit just before it, so one forward pointer suffices.
-template <class Score>
-void higher_not_tied(const std::vector<std::uint32_t>& order, Score score, std::vector<std::size_t>& out) {
-  out.resize(order.size());
+void higher_not_tied(const std::vector<double>& sorted, std::vector<std::size_t>& out) {
+  out.resize(sorted.size());
   std::size_t c = 0;
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    double sk = score(order[k]);
-    while (c < k && !scores_tie(score(order[c]), sk)) ++c;
+  for (std::size_t k = 0; k < sorted.size(); ++k) {
+    const double sk = sorted[k];
+    while (c < k && !scores_tie(sorted[c], sk)) ++c;
     out[k] = c;
   }
 }
@@ -182,7 +220,7 @@ class evaluator {
         const auto j = static_cast<std::size_t>(op.input);
         CMap x(ptr_[j], len);
         nan_x = nan_[j];
-        fraction(op, p, x, f, i0, len);
+        fraction(op, p, x, f, i0, len, nan_x);
       }
       bool has_d = !op.deductions.empty();
       if (has_d) {
@@ -314,7 +352,27 @@ class evaluator {
       }
       CMap x(ptr_[j], len);
       nan_[j] = false;
-      if (!(x.abs() < kInf).all()) {
+      // One pass, 8 independent lanes (GCC vectorises it): x - x is 0 for a finite value and
+      // NaN for NaN or inf; the smallest value (NaN-blind) finds negative counts.
+      double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0}, mn[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      {
+        const double* xp = x.data();
+        Eigen::Index i = 0;
+        for (; i + 8 <= len; i += 8)
+          for (int k = 0; k < 8; ++k) {
+            double v = xp[i + k];
+            acc[k] += v - v;
+            mn[k] = v < mn[k] ? v : mn[k];
+          }
+        for (; i < len; ++i) {
+          double v = xp[i];
+          acc[0] += v - v;
+          mn[0] = v < mn[0] ? v : mn[0];
+        }
+      }
+      double acc_all = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+      double mn_all = std::min({mn[0], mn[1], mn[2], mn[3], mn[4], mn[5], mn[6], mn[7]});
+      if (!(acc_all == 0.0)) {
         for (Eigen::Index i = 0; i < len; ++i) {
           double v = x[i];
           auto unit = static_cast<std::size_t>(i0 + i);
@@ -329,7 +387,8 @@ class evaluator {
           }
         }
       }
-      if (p_.input_is_count[j] && (x < 0).any())
+      // minCoeff is vectorised; with NaN in the block its result is unspecified: look at each value.
+      if (p_.input_is_count[j] && mn_all < 0)
         for (Eigen::Index i = 0; i < len; ++i)
           if (x[i] < 0 && std::isfinite(x[i]))  // -inf was reported as not finite
             errors_.add("rectify.data.negative_count", static_cast<std::size_t>(i0 + i), static_cast<int>(j),
@@ -407,7 +466,11 @@ class evaluator {
       out += (c.per * x).min(c.cap);
   }
 
-  void fraction(const leaf_op& op, double p, const CMap& x, Arr& f, Eigen::Index i0, Eigen::Index len) {
+  void fraction(const leaf_op& op, double p, const CMap& x, Arr& f, Eigen::Index i0, Eigen::Index len, bool has_nan) {
+    // Plain loops over raw pointers: GCC if-converts and vectorises the selects (Eigen 3.4's
+    // select() and boolean all()/any() are scalar, branchy loops).
+    const double* xp = x.data();
+    double* fp = f.data();
     switch (op.type) {
       case rule_type::linear: {
         double inv = 1.0 / (op.best - op.worst);
@@ -415,32 +478,47 @@ class evaluator {
         break;
       }
       case rule_type::steps:
-        f.setZero();
+        for (Eigen::Index i = 0; i < len; ++i) fp[i] = 0.0;
         if (!op.at_most) {
-          // f of the largest threshold <= x: later (larger) thresholds overwrite.
-          for (std::size_t k = 0; k < op.x.size(); ++k) f = (x >= op.x[k]).select(op.f[k], f);
+          for (std::size_t k = 0; k < op.x.size(); ++k) {
+            const double t = op.x[k], v = op.f[k];
+            for (Eigen::Index i = 0; i < len; ++i) fp[i] = xp[i] >= t ? v : fp[i];
+          }
         } else {
-          for (std::size_t k = op.x.size(); k-- > 0;) f = (x <= op.x[k]).select(op.f[k], f);
+          for (std::size_t k = op.x.size(); k-- > 0;) {
+            const double t = op.x[k], v = op.f[k];
+            for (Eigen::Index i = 0; i < len; ++i) fp[i] = xp[i] <= t ? v : fp[i];
+          }
         }
         break;
       case rule_type::piecewise: {
-        f.setConstant(op.f.front());
+        // f0 + sum of slope_k * clamp(x - x_k, 0, x_{k+1} - x_k): min/max only, vectorised.
+        const double f0 = op.f.front();
+        for (Eigen::Index i = 0; i < len; ++i) fp[i] = f0;
         for (std::size_t k = 0; k + 1 < op.x.size(); ++k) {
-          double slope = (op.f[k + 1] - op.f[k]) / (op.x[k + 1] - op.x[k]);
-          f = (x > op.x[k]).select(op.f[k] + slope * (x.min(op.x[k + 1]) - op.x[k]), f);
+          const double xk = op.x[k], w = op.x[k + 1] - op.x[k];
+          const double slope = (op.f[k + 1] - op.f[k]) / w;
+          for (Eigen::Index i = 0; i < len; ++i) {
+            double d = xp[i] - xk;
+            d = d < w ? d : w;
+            d = d > 0.0 ? d : 0.0;
+            fp[i] += slope * d;
+          }
         }
         break;
       }
-      case rule_type::check:
-        if (!(x == 0.0 || x == 1.0 || x.isNaN()).all())
+      case rule_type::check: {
+        // x (x - 1) is 0 exactly for 0 and 1; its largest |.| is a vectorised reduction.
+        if (has_nan || (x * (x - 1.0)).abs().maxCoeff() != 0.0)
           for (Eigen::Index i = 0; i < len; ++i)
             if (x[i] != 0.0 && x[i] != 1.0 && !std::isnan(x[i]))
               errors_.add("rectify.data.bad_check", static_cast<std::size_t>(i0 + i), op.input,
                           "a check indicator takes 0 or 1 (or true/false), got " + fmt(x[i]));
         f = x;
         break;
-      case rule_type::direct:
-        if (!((x >= 0.0 && x <= p) || x.isNaN()).all())
+      }
+      case rule_type::direct: {
+        if (has_nan || x.minCoeff() < 0.0 || x.maxCoeff() > p)
           for (Eigen::Index i = 0; i < len; ++i)
             if (!(x[i] >= 0.0 && x[i] <= p) && !std::isnan(x[i]))
               errors_.add("rectify.data.out_of_range", static_cast<std::size_t>(i0 + i), op.input,
@@ -450,6 +528,7 @@ class evaluator {
         else
           f.setZero();
         break;
+      }
     }
   }
 
@@ -471,6 +550,22 @@ class evaluator {
   double root_all_ = 0.0;
 };
 
+// A fresh matrix of hundreds of MB would otherwise take one page fault per 4 KiB while the
+// blocks fill it; MADV_POPULATE_WRITE (Linux 5.14) maps it in one call. Huge pages are not
+// asked for: with the common "defrag=madvise" setting they stall on compaction.
+void prefault(void* data, std::size_t bytes) {
+#if defined(__linux__)
+  constexpr int kPopulateWrite = 23;  // MADV_POPULATE_WRITE, missing from older headers
+  const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  auto lo = (reinterpret_cast<std::uintptr_t>(data) + page - 1) & ~(page - 1);
+  auto hi = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(page - 1);
+  if (bytes >= (std::size_t{1} << 24) && hi > lo) (void)madvise(reinterpret_cast<void*>(lo), hi - lo, kPopulateWrite);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
 void grades_and_ranks(const plan& p, result& r) {
   const auto n = r.size();
   const auto G = static_cast<int>(p.grades.size());
@@ -481,24 +576,26 @@ void grades_and_ranks(const plan& p, result& r) {
     for (int v : r.vetoes(i)) g = std::max(g, p.vetoes[static_cast<std::size_t>(v)].max_grade);
     r.grade[static_cast<Eigen::Index>(i)] = g;
   }
-  auto order = descending(r.score);
-  auto score = [&](std::uint32_t i) { return r.score[i]; };
+  std::vector<double> sorted;
+  auto order = descending(r.score, sorted);
   std::vector<std::size_t> higher;
-  higher_not_tied(order, score, higher);
+  higher_not_tied(sorted, higher);
   for (std::size_t k = 0; k < n; ++k) r.rank[order[k]] = static_cast<int>(higher[k] + 1);
 
   // Quotas from the top grade down: a grade keeps the units whose competition rank among its
   // holders is within the limit (ties at the cut all stay); the rest move down one grade and
   // compete there under that grade's quota.
   std::vector<std::uint32_t> holders;
+  std::vector<double> held;
   for (int g = 0; g + 1 < G; ++g) {
     double q = p.grades[static_cast<std::size_t>(g)].quota;
     if (q <= 0) continue;
     auto limit = static_cast<std::size_t>(std::floor(q * static_cast<double>(n) + 1e-9));
     holders.clear();
-    for (auto i : order)
-      if (r.grade[i] == g) holders.push_back(i);
-    higher_not_tied(holders, score, higher);
+    held.clear();
+    for (std::size_t k = 0; k < n; ++k)
+      if (r.grade[order[k]] == g) holders.push_back(order[k]), held.push_back(sorted[k]);
+    higher_not_tied(held, higher);
     for (std::size_t k = 0; k < holders.size(); ++k)
       if (higher[k] >= limit) r.grade[holders[k]] = g + 1;
   }
@@ -510,10 +607,10 @@ Eigen::VectorXi competition_rank(const Eigen::Ref<const Eigen::VectorXd>& scores
   for (Eigen::Index i = 0; i < scores.size(); ++i)
     if (std::isnan(scores[i]))
       raise("rectify.data.not_finite", "", "scores to rank must not be NaN (position " + std::to_string(i) + ")");
-  auto order = descending(scores);
+  std::vector<double> sorted;
+  auto order = descending(scores, sorted);
   std::vector<std::size_t> higher;
-  higher_not_tied(
-      order, [&](std::uint32_t i) { return scores[i]; }, higher);
+  higher_not_tied(sorted, higher);
   Eigen::VectorXi rank(scores.size());
   for (std::size_t k = 0; k < order.size(); ++k) rank[order[k]] = static_cast<int>(higher[k] + 1);
   return rank;
@@ -534,7 +631,10 @@ result score(const plan& p, const table_view& data, const score_options& options
   r.band.resize(n);
   r.grade.resize(n);
   r.rank.resize(n);
-  if (options.nodes) r.nodes.resize(n, static_cast<Eigen::Index>(p.nodes.size()));
+  if (options.nodes) {
+    r.nodes.resize(n, static_cast<Eigen::Index>(p.nodes.size()));
+    prefault(r.nodes.data(), static_cast<std::size_t>(r.nodes.size()) * sizeof(double));
+  }
 
   evaluator ev(p, data, options.nodes);
   ev.report_absent_columns();
