@@ -105,42 +105,42 @@ class reader {
     }
   }
 
+  // The value of `key`, or null when it is absent (a required key's absence is reported and
+  // marks damage).
+  const json* lookup(const json& j, std::string_view key, const std::string& path, bool required, bool& damaged) {
+    auto it = j.find(key);
+    if (it != j.end()) return &*it;
+    if (required) {
+      add("rectify.scheme.missing_key", path, "missing required key " + rectify::quoted(key));
+      damaged = true;
+    }
+    return nullptr;
+  }
+
   // A required or optional string. Returns false (and marks damage) on a wrong type.
   bool string(const json& j, std::string_view key, const std::string& path, std::string& out, bool required,
               bool& damaged) {
-    auto it = j.find(key);
-    if (it == j.end()) {
-      if (required) {
-        add("rectify.scheme.missing_key", path, "missing required key " + rectify::quoted(key));
-        damaged = true;
-      }
-      return false;
-    }
-    if (!it->is_string()) {
-      add("rectify.scheme.type", pointer_append(path, key), "must be a string, not " + describe(*it));
+    const json* v = lookup(j, key, path, required, damaged);
+    if (!v) return false;
+    if (!v->is_string()) {
+      add("rectify.scheme.type", pointer_append(path, key), "must be a string, not " + describe(*v));
       damaged = true;
       return false;
     }
-    out = it->get<std::string>();
+    out = v->get<std::string>();
     return true;
   }
 
   bool number(const json& j, std::string_view key, const std::string& path, std::optional<double>& out, bool required,
               bool& damaged) {
-    auto it = j.find(key);
-    if (it == j.end()) {
-      if (required) {
-        add("rectify.scheme.missing_key", path, "missing required key " + rectify::quoted(key));
-        damaged = true;
-      }
-      return false;
-    }
-    auto v = as_number(*it, pointer_append(path, key));
-    if (!v) {
+    const json* v = lookup(j, key, path, required, damaged);
+    if (!v) return false;
+    auto d = as_number(*v, pointer_append(path, key));
+    if (!d) {
       damaged = true;
       return false;
     }
-    out = v;
+    out = d;
     return true;
   }
 
