@@ -47,12 +47,25 @@ def _problem(code: str, message: str) -> Any:
     return _core.Problem(code=code, message=message)
 
 
-def _raise(problems: List[Any], total: int) -> None:
-    if total > len(problems):
-        problems.append(
-            _problem("rectify.data.more", f"... and {total - len(problems)} more problems of the same kinds")
-        )
-    raise DataError._from_problems(problems)
+class _Problems:
+    """Collects data problems as the C++ scorer does: the first 20, and a count of the rest."""
+
+    def __init__(self) -> None:
+        self.items: List[Any] = []
+        self.total = 0
+
+    def add(self, code: str, message: str) -> None:
+        self.total += 1
+        if len(self.items) < _MAX_REPORTED:
+            self.items.append(_problem(code, message))
+
+    def raise_any(self) -> None:
+        if not self.total:
+            return
+        if self.total > len(self.items):
+            more = self.total - len(self.items)
+            self.items.append(_problem("rectify.data.more", f"... and {more} more problems of the same kinds"))
+        raise DataError._from_problems(self.items)
 
 
 def _is_native_float64(a: np.ndarray) -> bool:
@@ -94,24 +107,18 @@ def _shown(v: Any) -> str:
 
 def _convert_objects(values: np.ndarray, name: str, units: Sequence[str]) -> np.ndarray:
     out = np.empty(len(values), dtype=np.float64)
-    problems: List[Any] = []
-    bad = 0
+    problems = _Problems()
     for i, v in enumerate(values):
         x = _cell(v)
         if x is None:
-            bad += 1
-            if len(problems) < _MAX_REPORTED:
-                problems.append(
-                    _problem(
-                        "rectify.data.bad_cell",
-                        f"unit {_core.quoted(units[i])}, column {_core.quoted(name)}: {_shown(v)} "
-                        "is not a number, true/false or empty",
-                    )
-                )
+            problems.add(
+                "rectify.data.bad_cell",
+                f"unit {_core.quoted(units[i])}, column {_core.quoted(name)}: {_shown(v)} "
+                "is not a number, true/false or empty",
+            )
             continue
         out[i] = x
-    if bad:
-        _raise(problems, bad)
+    problems.raise_any()
     return out
 
 
@@ -160,8 +167,7 @@ def _unit_ids(labels: pd.Index) -> List[str]:
             return arr.tolist()  # type: ignore[no-any-return]
     values = labels.tolist()
     units: List[str] = []
-    problems: List[Any] = []
-    total = 0
+    problems = _Problems()
     for i, v in enumerate(values):
         if isinstance(v, str):
             s = v
@@ -170,28 +176,20 @@ def _unit_ids(labels: pd.Index) -> List[str]:
         else:
             s = str(v)
         if not s:
-            total += 1
-            if len(problems) < _MAX_REPORTED:
-                problems.append(_problem("rectify.data.empty_unit", f"the unit id at position {i} is empty"))
+            problems.add("rectify.data.empty_unit", f"the unit id at position {i} is empty")
         units.append(s)
-    if total:
-        _raise(problems, total)
+    problems.raise_any()
     ids = pd.Index(units)
     if not ids.is_unique:
         first: Dict[str, int] = {}
         for i, s in enumerate(units):
             if s in first:
-                total += 1
-                if len(problems) < _MAX_REPORTED:
-                    problems.append(
-                        _problem(
-                            "rectify.data.duplicate_unit",
-                            f"unit {_core.quoted(s)} appears twice (positions {first[s]} and {i})",
-                        )
-                    )
+                problems.add(
+                    "rectify.data.duplicate_unit", f"unit {_core.quoted(s)} appears twice (positions {first[s]} and {i})"
+                )
             else:
                 first[s] = i
-        _raise(problems, total)
+        problems.raise_any()
     return units
 
 
