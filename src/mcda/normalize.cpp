@@ -1,5 +1,7 @@
 #include "rectify/mcda/normalize.hpp"
 
+#include <array>
+#include <charconv>
 #include <string>
 
 #include "rectify/core/error.hpp"
@@ -7,6 +9,12 @@
 namespace rectify::mcda {
 
 namespace {
+
+std::string num(double v) {
+  std::array<char, 32> buf{};
+  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return std::string(buf.data(), r.ptr);
+}
 
 [[noreturn]] void refuse(Eigen::Index column, std::string_view method, const std::string& why) {
   raise("rectify.mcda.bad_matrix", "",
@@ -32,8 +40,8 @@ std::string_view to_string(normalization method) {
 }
 
 normalization parse_normalization(std::string_view name) {
-  for (auto m : {normalization::minmax, normalization::vector, normalization::sum, normalization::max,
-                 normalization::linear})
+  for (auto m :
+       {normalization::minmax, normalization::vector, normalization::sum, normalization::max, normalization::linear})
     if (name == to_string(m)) return m;
   raise("rectify.mcda.bad_method", "",
         "unknown normalisation " + quoted(name) + "; expected one of minmax, vector, sum, max, linear");
@@ -72,8 +80,7 @@ Eigen::MatrixXd normalize(const matrix_ref& x, const types_ref& types, normaliza
       }
       case normalization::sum: {
         for (Eigen::Index i = 0; i < x.rows(); ++i)
-          if (col[i] <= 0)
-            refuse(j, name, "a value <= 0 (row " + std::to_string(i) + ": " + std::to_string(col[i]) + ")");
+          if (col[i] <= 0) refuse(j, name, "a value <= 0 (row " + std::to_string(i) + ": " + num(col[i]) + ")");
         if (benefit)
           res = col / col.sum();
         else

@@ -49,10 +49,18 @@ Eigen::VectorXd rank(const vector_ref& scores, bool higher_is_better, ties mode)
     for (std::size_t k = begin; k < end; ++k) {
       double r = 0;
       switch (mode) {
-        case ties::competition: r = static_cast<double>(begin + 1); break;
-        case ties::dense: r = static_cast<double>(dense); break;
-        case ties::average: r = static_cast<double>(begin + 1 + end) / 2.0; break;
-        case ties::ordinal: r = static_cast<double>(k + 1); break;
+        case ties::competition:
+          r = static_cast<double>(begin + 1);
+          break;
+        case ties::dense:
+          r = static_cast<double>(dense);
+          break;
+        case ties::average:
+          r = static_cast<double>(begin + 1 + end) / 2.0;
+          break;
+        case ties::ordinal:
+          r = static_cast<double>(k + 1);
+          break;
       }
       out[static_cast<Eigen::Index>(order[k])] = r;
     }

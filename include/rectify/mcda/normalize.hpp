@@ -8,7 +8,7 @@
 /// | vector | x/||x||_2           | 1 - x/||x||_2         | an all-zero column               |
 /// | sum    | x/sum(x)            | (1/x)/sum(1/x)        | any x <= 0                       |
 /// | max    | x/max               | 1 - x/max             | max = 0                          |
-/// | linear | x/max               | min/x                 | a zero in a cost column          |
+/// | linear | x/max               | min/x                 | a zero in a cost column, max = 0 |
 ///
 /// A refusal throws `rectify.mcda.bad_matrix` naming the column (0-based).
 ///
