@@ -3,7 +3,6 @@
 #include <cmath>
 #include <map>
 #include <set>
-#include <sstream>
 
 namespace rectify::assess {
 
@@ -37,13 +36,6 @@ const char* to_string(rule_type t) noexcept {
 
 namespace {
 
-std::string num(double v) {
-  std::ostringstream ss;
-  ss.precision(12);
-  ss << v;
-  return ss.str();
-}
-
 class validator {
  public:
   explicit validator(const scheme& s) : s_(s) {}
@@ -54,7 +46,7 @@ class validator {
     if (s_.id.empty() && !s_.damaged) add("rectify.scheme.bad_value", "/id", "must not be empty");
     bool total_ok = finite(s_.total, "/total");
     if (total_ok && !(s_.total > 0)) {
-      add("rectify.scheme.bad_number", "/total", "must be > 0, not " + num(s_.total));
+      add("rectify.scheme.bad_number", "/total", "must be > 0, not " + number_text(s_.total));
       total_ok = false;
     }
     if (s_.indicators.empty() && !s_.indicators_damaged)
@@ -116,12 +108,12 @@ class validator {
   // JSON cannot hold NaN or infinity, but a scheme built in C++ (or from Python) can.
   bool finite(double v, const std::string& path) {
     if (std::isfinite(v)) return true;
-    add("rectify.scheme.bad_number", path, "must be a finite number, not " + num(v));
+    add("rectify.scheme.bad_number", path, "must be a finite number, not " + number_text(v));
     return false;
   }
 
   void non_negative(const std::optional<double>& v, const std::string& path) {
-    if (v && finite(*v, path) && *v < 0) add("rectify.scheme.bad_number", path, "must be >= 0, not " + num(*v));
+    if (v && finite(*v, path) && *v < 0) add("rectify.scheme.bad_number", path, "must be >= 0, not " + number_text(*v));
   }
 
   void item(const count_item& it, const std::string& path, bool with_id) {
@@ -132,7 +124,7 @@ class validator {
     if (with_id) claim_id(it.id, path);
     input_name(it.input, pointer_append(path, "input"));
     if (finite(it.per, pointer_append(path, "per")) && !(it.per > 0))
-      add("rectify.scheme.bad_number", pointer_append(path, "per"), "must be > 0, not " + num(it.per));
+      add("rectify.scheme.bad_number", pointer_append(path, "per"), "must be > 0, not " + number_text(it.per));
     non_negative(it.cap, pointer_append(path, "cap"));
   }
 
@@ -176,7 +168,8 @@ class validator {
       double want = *parent_points;
       if (std::abs(sum_points - want) > 1e-9 * std::max(1.0, std::abs(want)))
         add("rectify.scheme.points_sum", path,
-            "the points of these indicators sum to " + num(sum_points) + ", but their parent has " + num(want));
+            "the points of these indicators sum to " + number_text(sum_points) + ", but their parent has " +
+                number_text(want));
     }
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       const auto& n = nodes[i];
@@ -225,7 +218,8 @@ class validator {
   }
 
   void fraction(double f, const std::string& path) {
-    if (!(f >= 0 && f <= 1)) add("rectify.scheme.bad_rule", path, "a fraction must lie in [0, 1], not " + num(f));
+    if (!(f >= 0 && f <= 1))
+      add("rectify.scheme.bad_rule", path, "a fraction must lie in [0, 1], not " + number_text(f));
   }
 
   void check_rule(const rule& r, const std::string& path) {
@@ -245,7 +239,7 @@ class validator {
           auto [it, fresh] = seen.emplace(r.table[i].first, i);
           if (!fresh)
             add("rectify.scheme.bad_rule", pointer_append(ep, 0),
-                "threshold " + num(r.table[i].first) + " is given twice (also at " +
+                "threshold " + number_text(r.table[i].first) + " is given twice (also at " +
                     pointer_append(pointer_append(tp, it->second), 0) + ")");
           fraction(r.table[i].second, pointer_append(ep, 1));
         }
@@ -296,11 +290,13 @@ class validator {
         add("rectify.scheme.bad_grades", pointer_append(p, "quota"),
             "the last grade has no quota: nobody can move below it");
       if (g[i].quota && !(*g[i].quota > 0 && *g[i].quota <= 1))
-        add("rectify.scheme.bad_grades", pointer_append(p, "quota"), "must lie in (0, 1], not " + num(*g[i].quota));
+        add("rectify.scheme.bad_grades", pointer_append(p, "quota"),
+            "must lie in (0, 1], not " + number_text(*g[i].quota));
       if (i > 0 && g[i].min && g[i - 1].min && !g[i - 1].damaged && std::isfinite(*g[i - 1].min) &&
           !(*g[i].min < *g[i - 1].min))
         add("rectify.scheme.bad_grades", pointer_append(p, "min"),
-            "grade minimums must strictly decrease (" + num(*g[i].min) + " after " + num(*g[i - 1].min) + ")");
+            "grade minimums must strictly decrease (" + number_text(*g[i].min) + " after " +
+                number_text(*g[i - 1].min) + ")");
     }
   }
 

@@ -58,6 +58,12 @@ std::string pointer_append(std::string_view base, std::size_t index) {
   return std::string(base) + "/" + std::to_string(index);
 }
 
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.12g", v);
+  return buf;
+}
+
 std::string quoted(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {

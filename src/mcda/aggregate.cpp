@@ -16,12 +16,6 @@ constexpr double kTolerance = 1e-12;
 
 // Numbers in messages as the user wrote them (common.cpp does the same), not std::to_string's
 // fixed six decimals.
-std::string num(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.12g", v);
-  return buffer;
-}
-
 void check_inputs(const matrix_ref& x, const types_ref& types) {
   if (x.rows() == 0 || x.cols() == 0)  // the same message as normalize()
     raise("rectify.mcda.bad_matrix", "", "the decision matrix is empty (it needs at least one row and one column)");
@@ -40,7 +34,7 @@ Eigen::VectorXd weighted_product(const Eigen::MatrixXd& n, const Eigen::VectorXd
       if (n(i, j) < 0)
         raise("rectify.mcda.bad_matrix", "",
               "row " + std::to_string(i) + ", column " + std::to_string(j) +
-                  ": WPM needs normalised values >= 0, not " + num(n(i, j)));
+                  ": WPM needs normalised values >= 0, not " + number_text(n(i, j)));
       if (w[j] == 0) continue;  // a criterion without weight has no say, even at a normalised 0
       out[i] *= n(i, j) == 0 ? 0.0 : std::pow(n(i, j), w[j]);
     }
@@ -110,7 +104,7 @@ topsis_result topsis(const matrix_ref& x, const vector_ref& weights, const types
 
 vikor_result vikor(const matrix_ref& x, const vector_ref& weights, const types_ref& types, double v) {
   check_inputs(x, types);
-  check_option(v >= 0 && v <= 1, "VIKOR v must be between 0 and 1, not " + num(v));
+  check_option(v >= 0 && v <= 1, "VIKOR v must be between 0 and 1, not " + number_text(v));
   const Eigen::VectorXd w = normalized_weights(weights, x.cols());
   const Eigen::Index m = x.rows();
   vikor_result out{Eigen::VectorXd::Zero(m), Eigen::VectorXd::Zero(m), Eigen::VectorXd::Zero(m), {}};
@@ -155,7 +149,7 @@ vikor_result vikor(const matrix_ref& x, const vector_ref& weights, const types_r
 
 Eigen::VectorXd gra(const matrix_ref& x, const vector_ref& weights, const types_ref& types, double rho) {
   check_inputs(x, types);
-  check_option(rho > 0 && rho <= 1, "GRA rho must be in (0, 1], not " + num(rho));
+  check_option(rho > 0 && rho <= 1, "GRA rho must be in (0, 1], not " + number_text(rho));
   const Eigen::VectorXd w = normalized_weights(weights, x.cols());
   const Eigen::MatrixXd delta = (1.0 - normalize(x, types, normalization::minmax).array()).abs();
   const double dmin = delta.minCoeff(), dmax = delta.maxCoeff();
@@ -175,7 +169,7 @@ copras_result copras(const matrix_ref& x, const vector_ref& weights, const types
       if (x(i, j) < 0 || (cost && x(i, j) == 0))
         raise("rectify.mcda.bad_matrix", "",
               "row " + std::to_string(i) + ", column " + std::to_string(j) + ": COPRAS needs values " +
-                  (cost ? "> 0 in a cost column" : ">= 0") + ", not " + num(x(i, j)));
+                  (cost ? "> 0 in a cost column" : ">= 0") + ", not " + number_text(x(i, j)));
     const double sum = x.col(j).sum();
     if (!(sum > 0))
       raise("rectify.mcda.bad_matrix", "", "column " + std::to_string(j) + ": COPRAS needs a positive column sum");
@@ -238,7 +232,7 @@ fce_result fce(const matrix_ref& r, const vector_ref& weights, fce_operator op, 
       if (r(i, j) < 0 || r(i, j) > 1)
         raise("rectify.mcda.bad_matrix", "",
               "the membership matrix: row " + std::to_string(i) + ", column " + std::to_string(j) +
-                  ": a membership is between 0 and 1, not " + num(r(i, j)));
+                  ": a membership is between 0 and 1, not " + number_text(r(i, j)));
   const Eigen::VectorXd w = normalized_weights(weights, r.rows());
   if (grade_values.size() != 0) {
     if (grade_values.size() != r.cols())

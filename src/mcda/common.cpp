@@ -1,19 +1,10 @@
 #include "rectify/mcda/common.hpp"
 
 #include <cmath>
-#include <cstdio>
 
 #include "rectify/core/error.hpp"
 
 namespace rectify::mcda {
-
-namespace {
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.12g", v);
-  return buf;
-}
-}  // namespace
 
 void check_finite(const matrix_ref& x, const char* what) {
   for (Eigen::Index j = 0; j < x.cols(); ++j)
@@ -43,7 +34,7 @@ Eigen::VectorXd normalized_weights(const vector_ref& weights, Eigen::Index colum
   for (Eigen::Index j = 0; j < weights.size(); ++j) {
     if (!std::isfinite(weights[j]) || weights[j] < 0)
       raise("rectify.mcda.bad_weights", "",
-            "weight " + std::to_string(j) + " must be finite and >= 0, not " + num(weights[j]));
+            "weight " + std::to_string(j) + " must be finite and >= 0, not " + number_text(weights[j]));
     sum += weights[j];
   }
   if (!(sum > 0)) raise("rectify.mcda.bad_weights", "", "the weights sum to 0; at least one must be positive");

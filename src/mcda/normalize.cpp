@@ -10,12 +10,6 @@ namespace rectify::mcda {
 
 namespace {
 
-std::string num(double v) {
-  std::array<char, 32> buf{};
-  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-  return std::string(buf.data(), r.ptr);
-}
-
 [[noreturn]] void refuse(Eigen::Index column, std::string_view method, const std::string& why) {
   raise("rectify.mcda.bad_matrix", "",
         "column " + std::to_string(column) + ": " + std::string(method) + " normalisation refuses " + why);
@@ -80,7 +74,7 @@ Eigen::MatrixXd normalize(const matrix_ref& x, const types_ref& types, normaliza
       }
       case normalization::sum: {
         for (Eigen::Index i = 0; i < x.rows(); ++i)
-          if (col[i] <= 0) refuse(j, name, "a value <= 0 (row " + std::to_string(i) + ": " + num(col[i]) + ")");
+          if (col[i] <= 0) refuse(j, name, "a value <= 0 (row " + std::to_string(i) + ": " + number_text(col[i]) + ")");
         if (benefit)
           res = col / col.sum();
         else

@@ -15,12 +15,6 @@ namespace rectify::mcda {
 
 namespace {
 
-std::string num(double v) {
-  std::array<char, 32> buf{};
-  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-  return std::string(buf.data(), r.ptr);
-}
-
 void check_count(Eigen::Index n) {
   if (n < 1) raise("rectify.mcda.bad_ranks", "", "need at least one criterion, got " + std::to_string(n));
 }
@@ -87,14 +81,14 @@ void check_pairwise(const matrix_ref& a, const std::string& prefix) {
     for (Eigen::Index i = 0; i < a.rows(); ++i)
       if (!std::isfinite(a(i, j)) || !(a(i, j) > 0))
         raise("rectify.mcda.bad_matrix", "",
-              prefix + pos(i, j) + ": a pairwise judgement is a finite positive number, not " + num(a(i, j)));
+              prefix + pos(i, j) + ": a pairwise judgement is a finite positive number, not " + number_text(a(i, j)));
   for (Eigen::Index i = 0; i < a.rows(); ++i)
     for (Eigen::Index j = i; j < a.cols(); ++j) {
       const double x = a(i, j), y = 1.0 / a(j, i);
       if (std::abs(x - y) > 1e-9 * std::max(x, y))
         raise("rectify.mcda.bad_matrix", "",
-              prefix + pos(i, j) + ": " + num(x) + " is not the reciprocal of " + pos(j, i) + ": " + num(a(j, i)) +
-                  " (a pairwise comparison matrix has a_ji = 1/a_ij)");
+              prefix + pos(i, j) + ": " + number_text(x) + " is not the reciprocal of " + pos(j, i) + ": " +
+                  number_text(a(j, i)) + " (a pairwise comparison matrix has a_ji = 1/a_ij)");
     }
 }
 
@@ -149,7 +143,7 @@ entropy_weights entropy(const matrix_ref& x) {
     for (Eigen::Index i = 0; i < x.rows(); ++i)
       if (x(i, j) < 0)
         raise("rectify.mcda.bad_matrix", "",
-              pos(i, j) + ": entropy weights refuse a negative value (" + num(x(i, j)) + ")");
+              pos(i, j) + ": entropy weights refuse a negative value (" + number_text(x(i, j)) + ")");
   const double log_m = std::log(static_cast<double>(x.rows()));
   entropy_weights out;
   out.entropy.resize(x.cols());

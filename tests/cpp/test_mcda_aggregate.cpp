@@ -14,19 +14,12 @@
 #include "rectify/core/error.hpp"
 #include "rectify/mcda/aggregate.hpp"
 #include "rectify/mcda/rank.hpp"
+#include "support.hpp"
 
 namespace rm = rectify::mcda;
+using rectify::test::message_of;
 
 namespace {
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const rectify::error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 Eigen::VectorXd vec(std::initializer_list<double> values) {
   Eigen::VectorXd v(static_cast<Eigen::Index>(values.size()));

@@ -4,19 +4,10 @@
 
 #include "rectify/core/error.hpp"
 #include "rectify/mcda/common.hpp"
+#include "support.hpp"
 
 namespace rm = rectify::mcda;
-
-namespace {
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const rectify::error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-}  // namespace
+using rectify::test::message_of;
 
 TEST_CASE("mcda: a NaN or infinite value is refused with its row and column", "[mcda]") {
   Eigen::MatrixXd x(2, 3);

@@ -4,25 +4,11 @@
 
 #include "rectify/core/error.hpp"
 #include "rectify/mcda/correlation.hpp"
+#include "support.hpp"
 
 namespace rm = rectify::mcda;
-
-namespace {
-Eigen::VectorXd v(std::initializer_list<double> xs) {
-  Eigen::VectorXd out(static_cast<Eigen::Index>(xs.size()));
-  Eigen::Index i = 0;
-  for (double x : xs) out[i++] = x;
-  return out;
-}
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const rectify::error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-}  // namespace
+using rectify::test::message_of;
+using rectify::test::v;
 
 TEST_CASE("mcda: identical and reversed rankings correlate +1 and -1", "[mcda]") {
   const auto a = v({1, 2, 3, 4, 5}), r = v({5, 4, 3, 2, 1});

@@ -48,6 +48,9 @@ class error : public std::runtime_error {
 [[nodiscard]] std::string pointer_append(std::string_view base, std::string_view key);
 [[nodiscard]] std::string pointer_append(std::string_view base, std::size_t index);
 
+/// A number for a message: up to 12 significant digits ("0.5", "-3", "1e-300", "nan").
+[[nodiscard]] std::string number_text(double v);
+
 /// Quotes a user-supplied string for a message: "name" with control characters escaped.
 [[nodiscard]] std::string quoted(std::string_view s);
 
