@@ -6,7 +6,109 @@
 #include <numeric>
 #include <string>
 
+#include "kernels.hpp"
 #include "rectify/core/error.hpp"
+
+namespace rectify::detail {
+
+namespace {
+
+/// A criterion that moves the per-row results: its column, a scale and the two anchors.
+struct distance_column {
+  Eigen::Index j;
+  double scale;
+  double best;
+  double worst;
+};
+
+// TOPSIS: D+ = sqrt(sum (scale (x - best))^2), D- = the same with worst. Rows in blocks; four
+// criteria at a time, each criterion's slice of the block read contiguously, so the per-row
+// accumulators (in L1) are loaded and stored once per four columns. Plain loops: GCC vectorises
+// them as they are.
+mcda::topsis_result topsis_distances(const mcda::matrix_ref& x, const std::vector<distance_column>& cols) {
+  const Eigen::Index m = x.rows();
+  mcda::topsis_result out{Eigen::VectorXd(m), Eigen::VectorXd(m), Eigen::VectorXd(m)};
+  double plus[kRowBlock], minus[kRowBlock];
+  for (Eigen::Index i0 = 0; i0 < m; i0 += kRowBlock) {
+    const Eigen::Index len = std::min(kRowBlock, m - i0);
+    std::fill_n(plus, len, 0.0);
+    std::fill_n(minus, len, 0.0);
+    std::size_t c = 0;
+    for (; c + 4 <= cols.size(); c += 4) {
+      const distance_column &c0 = cols[c], &c1 = cols[c + 1], &c2 = cols[c + 2], &c3 = cols[c + 3];
+      const double *d0 = x.col(c0.j).data() + i0, *d1 = x.col(c1.j).data() + i0;
+      const double *d2 = x.col(c2.j).data() + i0, *d3 = x.col(c3.j).data() + i0;
+      for (Eigen::Index i = 0; i < len; ++i) {
+        const double a0 = (d0[i] - c0.best) * c0.scale, b0 = (d0[i] - c0.worst) * c0.scale;
+        const double a1 = (d1[i] - c1.best) * c1.scale, b1 = (d1[i] - c1.worst) * c1.scale;
+        const double a2 = (d2[i] - c2.best) * c2.scale, b2 = (d2[i] - c2.worst) * c2.scale;
+        const double a3 = (d3[i] - c3.best) * c3.scale, b3 = (d3[i] - c3.worst) * c3.scale;
+        plus[i] += (a0 * a0 + a1 * a1) + (a2 * a2 + a3 * a3);
+        minus[i] += (b0 * b0 + b1 * b1) + (b2 * b2 + b3 * b3);
+      }
+    }
+    for (; c < cols.size(); ++c) {
+      const distance_column& c0 = cols[c];
+      const double* d0 = x.col(c0.j).data() + i0;
+      for (Eigen::Index i = 0; i < len; ++i) {
+        const double a0 = (d0[i] - c0.best) * c0.scale, b0 = (d0[i] - c0.worst) * c0.scale;
+        plus[i] += a0 * a0;
+        minus[i] += b0 * b0;
+      }
+    }
+    double* dp = out.d_plus.data() + i0;
+    double* dm = out.d_minus.data() + i0;
+    double* cl = out.closeness.data() + i0;
+    for (Eigen::Index i = 0; i < len; ++i) {
+      dp[i] = std::sqrt(plus[i]);
+      dm[i] = std::sqrt(minus[i]);
+      const double total = dp[i] + dm[i];
+      // at both the ideal and the anti-ideal (every column constant): C = 1, as documented
+      cl[i] = total > 0 ? dm[i] / total : 1.0;
+    }
+  }
+  return out;
+}
+
+// VIKOR: S = sum of the terms scale (best - x), R = their max (0 if none is positive); blocked
+// like topsis_distances.
+void vikor_sums(const mcda::matrix_ref& x, const std::vector<distance_column>& cols, Eigen::VectorXd& s_out,
+                Eigen::VectorXd& r_out) {
+  const Eigen::Index m = x.rows();
+  for (Eigen::Index i0 = 0; i0 < m; i0 += kRowBlock) {
+    const Eigen::Index len = std::min(kRowBlock, m - i0);
+    double* s = s_out.data() + i0;
+    double* r = r_out.data() + i0;
+    std::fill_n(s, len, 0.0);
+    std::fill_n(r, len, 0.0);
+    std::size_t c = 0;
+    for (; c + 4 <= cols.size(); c += 4) {
+      const distance_column &c0 = cols[c], &c1 = cols[c + 1], &c2 = cols[c + 2], &c3 = cols[c + 3];
+      const double *d0 = x.col(c0.j).data() + i0, *d1 = x.col(c1.j).data() + i0;
+      const double *d2 = x.col(c2.j).data() + i0, *d3 = x.col(c3.j).data() + i0;
+      for (Eigen::Index i = 0; i < len; ++i) {
+        const double t0 = (c0.best - d0[i]) * c0.scale, t1 = (c1.best - d1[i]) * c1.scale;
+        const double t2 = (c2.best - d2[i]) * c2.scale, t3 = (c3.best - d3[i]) * c3.scale;
+        s[i] += (t0 + t1) + (t2 + t3);
+        const double u = t0 > t1 ? t0 : t1, v = t2 > t3 ? t2 : t3, top = u > v ? u : v;
+        r[i] = top > r[i] ? top : r[i];
+      }
+    }
+    for (; c < cols.size(); ++c) {
+      const distance_column& c0 = cols[c];
+      const double* d0 = x.col(c0.j).data() + i0;
+      for (Eigen::Index i = 0; i < len; ++i) {
+        const double t = (c0.best - d0[i]) * c0.scale;
+        s[i] += t;
+        r[i] = t > r[i] ? t : r[i];
+      }
+    }
+  }
+}
+
+}  // namespace
+
+}  // namespace rectify::detail
 
 namespace rectify::mcda {
 
@@ -88,61 +190,101 @@ Eigen::VectorXd wpm_normalized(const matrix_ref& n, const vector_ref& weights) {
 }
 
 topsis_result topsis(const matrix_ref& x, const vector_ref& weights, const types_ref& types, normalization norm) {
-  check_inputs(x, types);
-  const Eigen::VectorXd w = normalized_weights(weights, x.cols());
-  const Eigen::MatrixXd v = normalize(x, types, norm) * w.asDiagonal();
-  topsis_result out{Eigen::VectorXd(x.rows()), Eigen::VectorXd(x.rows()), Eigen::VectorXd(x.rows())};
-  const Eigen::RowVectorXd ideal = v.colwise().maxCoeff(), anti = v.colwise().minCoeff();
-  for (Eigen::Index i = 0; i < v.rows(); ++i) {
-    out.d_plus[i] = (v.row(i) - ideal).norm();
-    out.d_minus[i] = (v.row(i) - anti).norm();
-    const double total = out.d_plus[i] + out.d_minus[i];
-    out.closeness[i] = total > 0 ? out.d_minus[i] / total : 1.0;
+  if (x.rows() == 0 || x.cols() == 0)  // the same message as normalize()
+    raise("rectify.mcda.bad_matrix", "", "the decision matrix is empty (it needs at least one row and one column)");
+  if (norm != normalization::minmax && norm != normalization::vector) {
+    // The other normalisations are not affine in x for cost columns (sum, linear) or are rarely
+    // used with TOPSIS; they go through the normalised matrix.
+    check_inputs(x, types);
+    const Eigen::VectorXd w = normalized_weights(weights, x.cols());
+    const Eigen::MatrixXd n = normalize(x, types, norm);
+    std::vector<detail::column_stats> stats;
+    (void)detail::scan_columns(n, stats, false);
+    std::vector<detail::distance_column> cols;
+    for (Eigen::Index j = 0; j < n.cols(); ++j) {
+      const auto& s = stats[static_cast<std::size_t>(j)];
+      if (w[j] > 0 && s.hi > s.lo) cols.push_back({j, w[j], s.hi, s.lo});
+    }
+    return detail::topsis_distances(n, cols);
   }
-  return out;
+  std::vector<detail::column_stats> stats;
+  if (!detail::scan_columns(x, stats, norm == normalization::vector)) check_finite(x);
+  check_types(types, x.cols());
+  const Eigen::VectorXd w = normalized_weights(weights, x.cols());
+  // Minmax and vector normalisation are affine in x, so v - ideal and v - anti-ideal are
+  // scale * (x - best) and scale * (x - worst) with best/worst the column max/min by direction
+  // (minmax: scale = w/(max - min); vector: scale = w/||x||, and 1 - x/||x|| for a cost column
+  // moves only the constant). A constant column contributes 0 to both distances.
+  std::vector<detail::distance_column> cols;
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    const auto& s = stats[static_cast<std::size_t>(j)];
+    if (norm == normalization::vector && std::sqrt(s.sumsq) == 0)
+      raise("rectify.mcda.bad_matrix", "",
+            "column " + std::to_string(j) + ": vector normalisation refuses an all-zero column");
+    if (!(w[j] > 0) || !(s.hi > s.lo)) continue;
+    const double scale = w[j] / (norm == normalization::minmax ? s.hi - s.lo : std::sqrt(s.sumsq));
+    const bool benefit = types[j] == 1;
+    cols.push_back({j, scale, benefit ? s.hi : s.lo, benefit ? s.lo : s.hi});
+  }
+  return detail::topsis_distances(x, cols);
 }
 
 vikor_result vikor(const matrix_ref& x, const vector_ref& weights, const types_ref& types, double v) {
-  check_inputs(x, types);
+  if (x.rows() == 0 || x.cols() == 0)
+    raise("rectify.mcda.bad_matrix", "", "the decision matrix is empty (it needs at least one row and one column)");
+  std::vector<detail::column_stats> stats;
+  if (!detail::scan_columns(x, stats, false)) check_finite(x);
+  check_types(types, x.cols());
   check_option(v >= 0 && v <= 1, "VIKOR v must be between 0 and 1, not " + number_text(v));
   const Eigen::VectorXd w = normalized_weights(weights, x.cols());
   const Eigen::Index m = x.rows();
-  vikor_result out{Eigen::VectorXd::Zero(m), Eigen::VectorXd::Zero(m), Eigen::VectorXd::Zero(m), {}};
+  vikor_result out{Eigen::VectorXd(m), Eigen::VectorXd(m), Eigen::VectorXd(m), {}};
+  // Term w (best - x)/(best - worst) = scale * (best - x) with a signed scale; a constant
+  // column (and a weight-0 one) contributes 0 to S and nothing above 0 to R.
+  std::vector<detail::distance_column> cols;
   for (Eigen::Index j = 0; j < x.cols(); ++j) {
-    const double hi = x.col(j).maxCoeff(), lo = x.col(j).minCoeff();
-    if (!(hi > lo)) continue;  // a constant column contributes 0
-    const double best = types[j] == 1 ? hi : lo;
-    const double worst = types[j] == 1 ? lo : hi;
-    for (Eigen::Index i = 0; i < m; ++i) {
-      const double term = w[j] * (best - x(i, j)) / (best - worst);
-      out.s[i] += term;
-      out.r[i] = std::max(out.r[i], term);
-    }
+    const auto& s = stats[static_cast<std::size_t>(j)];
+    if (!(w[j] > 0) || !(s.hi > s.lo)) continue;
+    const double best = types[j] == 1 ? s.hi : s.lo;
+    const double worst = types[j] == 1 ? s.lo : s.hi;
+    cols.push_back({j, w[j] / (best - worst), best, worst});
   }
+  detail::vikor_sums(x, cols, out.s, out.r);
+
   const double s_best = out.s.minCoeff(), s_worst = out.s.maxCoeff();
   const double r_best = out.r.minCoeff(), r_worst = out.r.maxCoeff();
-  for (Eigen::Index i = 0; i < m; ++i) {
-    const double s_part = s_worst > s_best ? (out.s[i] - s_best) / (s_worst - s_best) : 0.0;
-    const double r_part = r_worst > r_best ? (out.r[i] - r_best) / (r_worst - r_best) : 0.0;
-    out.q[i] = v * s_part + (1 - v) * r_part;
-  }
+  // A constant S (or R) has s - s_best = 0 everywhere: dividing by 1 then gives its 0 term
+  // without a branch in the loop.
+  const double s_span = s_worst > s_best ? s_worst - s_best : 1.0;
+  const double r_span = r_worst > r_best ? r_worst - r_best : 1.0;
+  for (Eigen::Index i = 0; i < m; ++i)
+    out.q[i] = v * ((out.s[i] - s_best) / s_span) + (1 - v) * ((out.r[i] - r_best) / r_span);
 
-  std::vector<Eigen::Index> order(static_cast<std::size_t>(m));
-  std::iota(order.begin(), order.end(), Eigen::Index{0});
-  std::stable_sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) { return out.q[a] < out.q[b]; });
-  const Eigen::Index a1 = order[0];
+  // Only the first two by Q (ties in input order) and, when the advantage fails, the few within
+  // DQ of the first are needed: one linear scan instead of sorting every alternative.
   if (m == 1) {
-    out.compromise = {a1};
+    out.compromise = {0};
     return out;
   }
+  Eigen::Index a1 = 0, a2 = 1;
+  if (out.q[1] < out.q[0]) a1 = 1, a2 = 0;
+  for (Eigen::Index i = 2; i < m; ++i) {
+    if (!(out.q[i] < out.q[a2])) continue;  // ties keep the earlier position
+    if (out.q[i] < out.q[a1])
+      a2 = a1, a1 = i;
+    else
+      a2 = i;
+  }
   const double dq = 1.0 / static_cast<double>(m - 1);
-  const bool advantage = out.q[order[1]] - out.q[a1] >= dq - kTolerance;
+  const bool advantage = out.q[a2] - out.q[a1] >= dq - kTolerance;
   const bool stability = out.s[a1] <= s_best + kTolerance || out.r[a1] <= r_best + kTolerance;
   if (advantage) {
-    out.compromise = stability ? std::vector<Eigen::Index>{a1} : std::vector<Eigen::Index>{a1, order[1]};
+    out.compromise = stability ? std::vector<Eigen::Index>{a1} : std::vector<Eigen::Index>{a1, a2};
   } else {
-    for (const Eigen::Index a : order)
-      if (out.q[a] - out.q[a1] < dq - kTolerance) out.compromise.push_back(a);
+    for (Eigen::Index i = 0; i < m; ++i)
+      if (out.q[i] - out.q[a1] < dq - kTolerance) out.compromise.push_back(i);
+    std::stable_sort(out.compromise.begin(), out.compromise.end(),
+                     [&](Eigen::Index a, Eigen::Index b) { return out.q[a] < out.q[b]; });
   }
   return out;
 }

@@ -33,18 +33,30 @@ Eigen::VectorXd rank(const vector_ref& scores, bool higher_is_better, ties mode)
       raise("rectify.mcda.not_finite", "",
             "scores: position " + std::to_string(i) + ": " + (std::isnan(scores[i]) ? "NaN" : "infinite") +
                 " (every score must be a finite number)");
-    const double r = round_12_significant(scores[i]);
-    key[static_cast<std::size_t>(i)] = higher_is_better ? -r : r;
+    key[static_cast<std::size_t>(i)] = higher_is_better ? -scores[i] : scores[i];
   }
+  // Rounding is monotone, so sorting the raw scores also sorts the rounded ones, and values that
+  // round alike are neighbours. Rounding through the printed form is slow, so only neighbours
+  // close enough to possibly round alike are rounded: two values that agree to 12 significant
+  // digits differ by less than 1e-11 of the larger, far inside the 1e-9 tested here.
   std::vector<std::size_t> order(key.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key[a] < key[b]; });
+  auto tied = [&](std::size_t a, std::size_t b) {
+    const double x = key[a], y = key[b];
+    if (x == y) return true;
+    if (std::abs(x - y) > 1e-9 * std::max(std::abs(x), std::abs(y))) return false;
+    return round_12_significant(x) == round_12_significant(y);
+  };
 
   Eigen::VectorXd out(n);
   std::size_t dense = 0;
   for (std::size_t begin = 0; begin < order.size();) {
     std::size_t end = begin + 1;
-    while (end < order.size() && key[order[end]] == key[order[begin]]) ++end;
+    while (end < order.size() && tied(order[end - 1], order[end])) ++end;
+    // Tied scores keep their input order (ordinal mode), whatever their unrounded order was.
+    if (end - begin > 1)
+      std::sort(order.begin() + static_cast<std::ptrdiff_t>(begin), order.begin() + static_cast<std::ptrdiff_t>(end));
     ++dense;
     for (std::size_t k = begin; k < end; ++k) {
       double r = 0;

@@ -3,13 +3,154 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "kernels.hpp"
 
 #include "rectify/core/error.hpp"
 #include "rectify/mcda/normalize.hpp"
+
+namespace rectify::detail {
+
+namespace {
+
+// ln(x) - k ln 2 for a positive normal x (0 gives a finite value the caller multiplies by 0;
+// subnormals are the caller's business), written without branches or table lookups so GCC
+// vectorises the loop that calls it. The argument reduction and the polynomial are fdlibm's
+// __ieee754_log (Sun Microsystems, 1993; also in musl and in glibc before 2.28):
+// x = 2^e (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)), s = f/(2 + f),
+// ln(1 + f) = f - s (f - R(s^2)) with a degree-14 minimax R, error below 1 ulp. Subtracting k
+// before scaling by ln 2 keeps the exponent part exact, which is what the entropy sums need.
+template <class P, class U>
+inline P log_shifted(P x, P k) {
+  constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3fe62e42fee00000, k*hi exact
+  constexpr double kLn2Lo = 1.90821492927058770002e-10;  // 0x3dea39ef35793c76
+  constexpr double kLg1 = 6.666666666666735130e-01, kLg2 = 3.999999999940941908e-01;
+  constexpr double kLg3 = 2.857142874366239149e-01, kLg4 = 2.222219843214978396e-01;
+  constexpr double kLg5 = 1.818357216161805012e-01, kLg6 = 1.531383769920937332e-01;
+  constexpr double kLg7 = 1.479819860511658591e-01;
+  // Move the mantissa split point from 1 to sqrt(2)/2: adding 1 - sqrt(2)/2 (in bits; 0x95f62
+  // in the high word, fdlibm's 0x95f64 rounded to the same split) carries into the exponent
+  // exactly when the mantissa is >= sqrt(2).
+  constexpr std::uint64_t kSplit = 0x3fe6a09e00000000ULL;
+  const U t = std::bit_cast<U>(x) + (0x3ff0000000000000ULL - kSplit);
+  const U e_bits = t >> 52;                                               // the biased exponent of the reduced x
+  const P mant = std::bit_cast<P>((t & 0x000fffffffffffffULL) + kSplit);  // in [sqrt(2)/2, sqrt(2))
+  // the exponent as a double without an int64 -> double conversion (not in SSE2): 2^52 + e - 2^52
+  const P e = std::bit_cast<P>(e_bits | 0x4330000000000000ULL) - (0x1p52 + 1023.0);
+  const P dk = e - k;
+  const P f = mant - 1.0;
+  const P hfsq = 0.5 * f * f;
+  const P s = f / (2.0 + f);
+  const P z = s * s, w = z * z;
+  const P t1 = w * (kLg2 + w * (kLg4 + w * kLg6));
+  const P t2 = z * (kLg1 + w * (kLg3 + w * (kLg5 + w * kLg7)));
+  const P r = t2 + t1;
+  return dk * kLn2Hi - ((hfsq - (s * (hfsq + r) + dk * kLn2Lo)) - f);
+}
+
+// x ln(x/2^k) for each of n values (0 for x = 0; subnormals are the caller's business). The
+// loop vectorises as written (the sum is left to the caller: GCC keeps a floating-point
+// reduction in order and would not vectorise it). With GCC on x86-64 Linux the function is also
+// compiled for x86-64-v3 (AVX2, FMA) and the loader picks that clone where the CPU has it: the
+// log is the whole cost of the entropy weights, and the library stays a baseline x86-64 build.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && __GNUC__ >= 11
+#define RECTIFY_MCDA_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define RECTIFY_MCDA_CLONES
+#endif
+RECTIFY_MCDA_CLONES void xlogx(const double* x, Eigen::Index n, double k, double* out) {
+  for (Eigen::Index i = 0; i < n; ++i) out[i] = x[i] * log_shifted<double, std::uint64_t>(x[i], k);
+}
+#undef RECTIFY_MCDA_CLONES
+
+/// One column's pass for the entropy weights.
+struct entropy_column {
+  double lo = 0, hi = 0, total = 0;
+  double a = 0;           ///< sum x ln(x / 2^k)
+  int k = 0;              ///< the reference exponent: 2^k <= the column mean < 2^(k+1)
+  bool overflow = false;  ///< a slice's sum is infinite: the caller uses the plain formula
+};
+
+// The column in slices that stay in L1: first the slice's min, max, sum and finiteness, then
+// sum x ln(x/2^kb) with 2^kb near the slice's mean, so the logs are small and the sum accurate.
+// At the end every slice is carried over to the column's reference 2^k exactly:
+// + T_b (kb - k) ln 2, with (kb - k) a small integer for all but very unequal slices.
+bool scan_entropy_column(const double* d, Eigen::Index m, entropy_column& out,
+                         std::vector<std::pair<double, int>>& slices) {
+  constexpr double kLn2 = 0.6931471805599453094;
+  double terms[kRowBlock];
+  out = entropy_column{d[0], d[0], 0, 0, 0, false};
+  slices.clear();
+  bool bad = false;
+  column_stats st;
+  for (Eigen::Index i0 = 0; i0 < m; i0 += kRowBlock) {
+    const Eigen::Index len = std::min(kRowBlock, m - i0);
+    const double* b = d + i0;
+    if (!scan(b, len, st, false) && !Eigen::Map<const Eigen::ArrayXd>(b, len).isFinite().all()) bad = true;
+    out.lo = std::min(out.lo, st.lo);
+    out.hi = std::max(out.hi, st.hi);
+    out.total += st.sum;
+    if (!(st.sum > 0) || bad || out.overflow) continue;  // all zero, or an error follows
+    if (!(st.sum <= std::numeric_limits<double>::max())) {
+      out.overflow = true;
+      continue;
+    }
+    // the slice again, from L1: sum x ln(x/2^kb)
+    const int kb = std::ilogb(st.sum / static_cast<double>(len));
+    double acc = 0;
+    if (st.tiny > 0) {
+      // A subnormal value: this slice with the library log, which handles it.
+      for (Eigen::Index i = 0; i < len; ++i)
+        if (b[i] > 0) acc += b[i] * (std::log(b[i]) - kb * kLn2);
+    } else {
+      xlogx(b, len, kb, terms);
+      acc = Eigen::Map<const Eigen::ArrayXd>(terms, len).sum();
+    }
+    out.a += acc;
+    slices.emplace_back(st.sum, kb);
+  }
+  if (!bad && !out.overflow && out.total > 0 && out.total <= std::numeric_limits<double>::max()) {
+    out.k = std::ilogb(out.total / static_cast<double>(m));
+    double shift = 0;
+    for (const auto& [sum, kb] : slices) shift += sum * static_cast<double>(kb - out.k);
+    out.a += shift * kLn2;
+  }
+  return !bad;
+}
+
+// ln m - H for a column whose values are too large or too small for scan_entropy_column: every
+// value times 2^s with 2^s hi near 1 (exact for every value that is not negligible next to the
+// largest), then sum (y/T) ln(y/mu) as A/T - ln(mu/2^k) with A = sum y ln(y/2^k).
+double scaled_divergence(const double* d, Eigen::Index m, double hi) {
+  const int s = -std::ilogb(hi);
+  double total = 0;
+  for (Eigen::Index i = 0; i < m; ++i) total += std::ldexp(d[i], s);
+  const int k = std::ilogb(total / static_cast<double>(m));
+  const double shift = k * 0.6931471805599453094;
+  double a = 0;
+  for (Eigen::Index i0 = 0; i0 < m; i0 += kRowBlock) {
+    double part = 0;
+    for (Eigen::Index i = i0; i < std::min(m, i0 + kRowBlock); ++i) {
+      const double y = std::ldexp(d[i], s);
+      if (y > 0) part += y * (std::log(y) - shift);
+    }
+    a += part;
+  }
+  return a / total - std::log(std::ldexp(total, -k) / static_cast<double>(m));
+}
+
+}  // namespace
+
+}  // namespace rectify::detail
 
 namespace rectify::mcda {
 
@@ -59,10 +200,6 @@ void check_decision_matrix(const matrix_ref& x) {
   if (x.rows() == 0 || x.cols() == 0)
     raise("rectify.mcda.bad_matrix", "", "the decision matrix is empty (it needs at least one row and one column)");
   check_finite(x);
-}
-
-bool constant(const Eigen::Ref<const Eigen::VectorXd>& c) {
-  return c.maxCoeff() == c.minCoeff();
 }
 
 Eigen::VectorXd rescale(const Eigen::VectorXd& raw, const char* method) {
@@ -136,38 +273,58 @@ Eigen::VectorXd rank_reciprocal(const Eigen::VectorXi& ranks) {
 }
 
 entropy_weights entropy(const matrix_ref& x) {
-  check_decision_matrix(x);
-  if (x.rows() < 2)
-    raise("rectify.mcda.bad_matrix", "", "entropy weights need at least 2 rows, got " + std::to_string(x.rows()));
+  if (x.rows() == 0 || x.cols() == 0)
+    raise("rectify.mcda.bad_matrix", "", "the decision matrix is empty (it needs at least one row and one column)");
+  const Eigen::Index m = x.rows();
+  // One pass per column gives its sum, min, max, finiteness and sum_i x ln(x/c): e_j follows from
+  // those (detail::entropy_column). The checks come first in the order the contract states.
+  std::vector<detail::entropy_column> cols(static_cast<std::size_t>(x.cols()));
+  std::vector<std::pair<double, int>> slices;
+  bool finite = true;
   for (Eigen::Index j = 0; j < x.cols(); ++j)
-    for (Eigen::Index i = 0; i < x.rows(); ++i)
+    finite &= detail::scan_entropy_column(x.col(j).data(), m, cols[static_cast<std::size_t>(j)], slices);
+  if (!finite) check_finite(x);
+  if (m < 2) raise("rectify.mcda.bad_matrix", "", "entropy weights need at least 2 rows, got " + std::to_string(m));
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    if (cols[static_cast<std::size_t>(j)].lo >= 0) continue;
+    for (Eigen::Index i = 0; i < m; ++i)
       if (x(i, j) < 0)
         raise("rectify.mcda.bad_matrix", "",
               pos(i, j) + ": entropy weights refuse a negative value (" + number_text(x(i, j)) + ")");
-  const double log_m = std::log(static_cast<double>(x.rows()));
+  }
+  const double log_m = std::log(static_cast<double>(m));
   entropy_weights out;
   out.entropy.resize(x.cols());
+  Eigen::VectorXd d(x.cols());
   out.all_constant = true;
   for (Eigen::Index j = 0; j < x.cols(); ++j) {
-    const auto col = x.col(j);
+    const auto& c = cols[static_cast<std::size_t>(j)];
     // A constant column carries no information; fixing e = 1 exactly keeps rounding noise out.
-    if (constant(col)) {
+    if (c.lo == c.hi) {
       out.entropy[j] = 1.0;
+      d[j] = 0;
       continue;
     }
     out.all_constant = false;
-    const double total = col.sum();
-    double h = 0;
-    for (Eigen::Index i = 0; i < x.rows(); ++i) {
-      const double p = col[i] / total;
-      if (p > 0) h -= p * std::log(p);
+    if (c.overflow || !(c.total <= std::numeric_limits<double>::max()) || c.hi < 0x1p-900) {
+      // Values near the largest double (the total overflows), or every value so small that the
+      // products x ln x would lose digits as subnormals: the same formula on the column scaled
+      // by a power of two (e is scale-free), slowly.
+      const double divergence = detail::scaled_divergence(x.col(j).data(), m, c.hi);
+      d[j] = std::max(divergence / log_m, 0.0);
+      out.entropy[j] = 1.0 - divergence / log_m;
+      continue;
     }
-    out.entropy[j] = h / log_m;
+    // With mu = T/m: ln m - H = sum (x/T) ln(x/mu) = A/T - ln(mu/2^k), A = sum x ln(x/2^k).
+    // 1 - e is computed directly from this divergence (no 1 - (1 - small) cancellation).
+    // (the column is scaled by 2^-k before dividing by m, so a subnormal mean keeps its digits)
+    const double divergence = c.a / c.total - std::log(std::ldexp(c.total, -c.k) / static_cast<double>(m));
+    d[j] = std::max(divergence / log_m, 0.0);
+    out.entropy[j] = 1.0 - divergence / log_m;
   }
   if (out.all_constant) {
     out.weights = equal(x.cols());
   } else {
-    const Eigen::VectorXd d = (1.0 - out.entropy.array()).max(0.0);
     out.weights = d / d.sum();
   }
   return out;
@@ -191,6 +348,17 @@ Eigen::VectorXd critic(const matrix_ref& x, const types_ref& types) {
       if (k != j) conflict += 1.0 - r;
     }
     c[j] = sigma[j] * conflict;
+  }
+  // Every C_j can be 0 without any column being constant: a single criterion has nobody to
+  // conflict with (its weight is 1), and criteria that are all perfectly correlated (r = 1 after
+  // orienting by type; always so with two alternatives whose columns point the same way) leave
+  // no conflict to weigh, which deserves its own message rather than "every column is constant".
+  if (sigma.maxCoeff() > 0 && c.maxCoeff() == 0) {
+    if (x.cols() == 1) return Eigen::VectorXd::Ones(1);
+    raise("rectify.mcda.bad_matrix", "",
+          "every criterion is perfectly correlated with every other (Pearson r = 1 after orienting by type), so "
+          "CRITIC's conflict term is 0 for each and its weights are undefined; standard-deviation weights are "
+          "defined here");
   }
   return rescale(c, "CRITIC");
 }
