@@ -1,4 +1,6 @@
-// Scores a scheme given on the command line against a unit CSV; prints "units=N top=ID".
+// Scores a scheme given on the command line against a unit CSV; prints "units=N top=ID", then
+// "smaa=B" (the first-rank acceptability of a dominating alternative, run on two threads, so the
+// installed package must carry its Threads dependency).
 #include <cstdio>
 #include <rectify/rectify.hpp>
 
@@ -11,6 +13,13 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < res.size(); ++i)
       if (res.rank[static_cast<Eigen::Index>(i)] == 1)
         std::printf("units=%zu top=%s\n", res.size(), data.units[i].c_str());
+    Eigen::MatrixXd x(3, 2);
+    x << 9, 1, 5, 3, 4, 2;  // the first row dominates (criterion 2 is a cost)
+    rectify::mcda::smaa_options o;
+    o.samples = 512;
+    o.threads = 2;
+    auto s = rectify::mcda::smaa(x, Eigen::Vector2i(1, -1), o);
+    std::printf("smaa=%g\n", s.acceptability(0, 0));
     return 0;
   } catch (const rectify::error& e) {
     std::fprintf(stderr, "%s\n", e.what());
