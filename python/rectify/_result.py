@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from typing import TYPE_CHECKING, Any, Dict, Hashable, List, Tuple
 
 import numpy as np
@@ -16,6 +17,48 @@ if TYPE_CHECKING:
 __all__ = ["Result"]
 
 _LANGS = ("zh", "en")
+
+# Rows of _core.Plan.derived / _core.Result.derived.
+_Derived = List[Tuple[Any, ...]]
+
+
+def _weights_frame(derived: _Derived) -> pd.DataFrame:
+    """One row per child of a node that derives its children's weights (index ``node``):
+    ``parent``, ``method``, ``weight``, ``points``; NaN where a cohort
+    method's weights are not derived yet."""
+    rows = []
+    for parent, _path, method, points, children, weights, *_ in derived:
+        for k, child in enumerate(children):
+            w = float(weights[k]) if weights is not None else math.nan
+            rows.append((child, parent, method, w, points * w))
+    frame = pd.DataFrame(rows, columns=["node", "parent", "method", "weight", "points"])
+    frame = frame.astype({"parent": object, "method": object, "weight": np.float64, "points": np.float64})
+    return frame.set_index("node")
+
+
+def _groups_frame(derived: _Derived) -> pd.DataFrame:
+    """One row per node that derives its children's weights (index ``node``): ``method``, ``path``, ``points``, ``lambda_max``, ``ci``, ``cr`` (AHP; NaN otherwise),
+    ``units`` and ``equal_fallback`` (cohort methods once scored; <NA> otherwise)."""
+    rows = [
+        (node, method, path, points, lmax, ci, cr, units, fallback)
+        for node, path, method, points, _children, _weights, lmax, ci, cr, units, fallback in derived
+    ]
+    columns = ["node", "method", "path", "points", "lambda_max", "ci", "cr", "units", "equal_fallback"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame = frame.astype(
+        {
+            "node": object,
+            "method": object,
+            "path": object,
+            "points": np.float64,
+            "lambda_max": np.float64,
+            "ci": np.float64,
+            "cr": np.float64,
+            "units": "Int64",
+            "equal_fallback": "boolean",
+        }
+    )
+    return frame.set_index("node")
 
 
 def _check_lang(lang: str) -> str:
@@ -107,6 +150,34 @@ class Result:
         values = self._core.nodes
         columns = pd.Index(self.node_ids if values.shape[1] else [], name="node")
         return pd.DataFrame(values, index=self._labels, columns=columns, copy=False)
+
+    @property
+    def weights(self) -> pd.DataFrame:
+        """The derived weights the units were scored with: one row per child of a node whose
+        ``"weights"`` derive its children's weights (index ``node``, the child's id), with
+        ``parent`` (the id of the node whose ``"weights"`` derive them),
+        ``method`` (``ahp``, ``entropy``, ``critic`` or ``std``), ``weight`` (its share; the
+        shares of one parent sum to 1) and ``points`` (the parent's points × weight). Empty
+        when the scheme derives no weights.
+
+        Weights of ``entropy``, ``critic`` and ``std`` come from the cohort: the same scheme
+        gives other weights for other units. :attr:`weight_groups` says from how many units,
+        and gives λmax, CI and CR for AHP.
+        """
+        if "weights" not in self._cache:
+            self._cache["weights"] = self._core.derived
+        return _weights_frame(self._cache["weights"])
+
+    @property
+    def weight_groups(self) -> pd.DataFrame:
+        """One row per node that derives its children's weights (index ``node``): ``method``, ``path`` (JSON pointer of its ``"weights"``), ``points`` (shared
+        by its children), ``lambda_max``, ``ci``, ``cr`` (AHP only, NaN otherwise), ``units``
+        (cohort methods: the units the weights were derived from, those with every child's
+        input) and ``equal_fallback`` (cohort methods: the children could not be told apart
+        in this cohort, so their weights are equal)."""
+        if "weights" not in self._cache:
+            self._cache["weights"] = self._core.derived
+        return _groups_frame(self._cache["weights"])
 
     def to_frame(self, *, copy: bool = False) -> pd.DataFrame:
         """One row per unit (index ``unit``, in data order): ``score``, ``base``, ``bonus``,
@@ -208,5 +279,9 @@ class Result:
                 f"<br>score min {s.min():.2f}, mean {s.mean():.2f}, max {s.max():.2f}"
                 f"; {vetoed} vetoed; {missing} with missing inputs"
             )
+        derived = self._cache.get("weights") or self._core.derived
+        if derived:
+            groups = ", ".join(f"{e(d[0])} {e(d[2])}" for d in derived)
+            parts.append(f"<br>derived weights: {groups} (see <code>.weights</code>)")
         parts.append(f"<table><tr><th>grade</th><th>units</th></tr>{rows}</table></div>")
         return "".join(parts)

@@ -11,6 +11,7 @@ import pandas as pd
 from . import _core
 from ._data import table_from
 from ._errors import SchemeError
+from ._result import _groups_frame, _weights_frame
 
 if TYPE_CHECKING:
     from ._result import Result
@@ -139,12 +140,28 @@ class Scheme:
     @property
     def nodes(self) -> pd.DataFrame:
         """The indicator tree in pre-order: one row per node (index ``id``) with ``name``,
-        ``parent``, ``leaf``, ``points`` (weights resolved), ``rule``, ``input`` and ``path``."""
+        ``parent``, ``leaf``, ``points`` (weights resolved; NaN for a child whose weight a cohort
+        method derives when scoring, see :attr:`Result.weights`), ``rule``, ``input`` and
+        ``path``."""
         rows = self._compiled.nodes
         frame = pd.DataFrame(
             rows, columns=["id", "name", "parent", "leaf", "points", "rule", "input", "path"]
         )
         return frame.set_index("id")
+
+    @property
+    def weights(self) -> pd.DataFrame:
+        """The weights the scheme's ``"weights"`` objects derive, before scoring: one row per
+        child of a deriving node, as :attr:`Result.weights`. AHP weights are known here; the
+        weights (and points) of ``entropy``, ``critic`` and ``std`` are NaN until units are
+        scored, since they come from the cohort."""
+        return _weights_frame(self._compiled.derived)
+
+    @property
+    def weight_groups(self) -> pd.DataFrame:
+        """One row per node that derives its children's weights, as
+        :attr:`Result.weight_groups`: for AHP, λmax, CI and CR of the pairwise matrix."""
+        return _groups_frame(self._compiled.derived)
 
     # -- scoring --------------------------------------------------------------------------
 

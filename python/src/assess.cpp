@@ -134,6 +134,26 @@ py::list count_items(const std::vector<assess::count_op>& ops, const plan& p) {
   return out;
 }
 
+// (node id, path, method, points, child ids, weights or None, lambda_max, ci, cr,
+// units, equal_fallback) of each group of derived weights; None where a value does not apply.
+py::list derived_list(const std::vector<assess::derived_weights>& groups, const plan& p) {
+  py::list out;
+  for (const auto& d : groups) {
+    const bool ahp = d.method == assess::weights_method::ahp;
+    py::list children;
+    for (int c : d.children) children.append(p.nodes[static_cast<std::size_t>(c)].id);
+    py::object weights = py::none();
+    if (d.derived()) weights = py::cast(std::vector<double>(d.weights.data(), d.weights.data() + d.weights.size()));
+    auto opt = [&](double v) { return ahp ? py::object(py::float_(v)) : py::object(py::none()); };
+    const std::string& node = p.nodes[static_cast<std::size_t>(d.node)].id;
+    py::object units = ahp || !d.derived() ? py::object(py::none()) : py::object(py::int_(d.units));
+    py::object fallback = ahp || !d.derived() ? py::object(py::none()) : py::object(py::bool_(d.equal_fallback));
+    out.append(py::make_tuple(node, d.path, assess::to_string(d.method), d.points, children, weights, opt(d.lambda_max),
+                              opt(d.ci), opt(d.cr), units, fallback));
+  }
+  return out;
+}
+
 }  // namespace
 
 void init_assess(py::module_& m) {
@@ -210,7 +230,11 @@ void init_assess(py::module_& m) {
       .def_property_readonly("bonus", [](const plan& p) { return count_items(p.bonus, p); })
       .def_property_readonly("bonus_cap", [](const plan& p) { return finite_or_none(p.bonus_cap); })
       .def_property_readonly("penalties", [](const plan& p) { return count_items(p.penalties, p); })
-      .def_property_readonly("veto_ids", [](const plan& p) { return ids_of(p.vetoes); });
+      .def_property_readonly("veto_ids", [](const plan& p) { return ids_of(p.vetoes); })
+      .def_property_readonly(
+          "derived", [](const plan& p) { return derived_list(p.derived, p); },
+          "(node id, path, method, points, child ids, weights or None until scored, "
+          "lambda_max, ci, cr, units, equal_fallback) of every node that derives its children's weights.");
 
   m.def("score", &score_arrays, py::arg("plan"), py::arg("units"), py::arg("names"), py::arg("columns"),
         py::arg("nodes") = true,
@@ -273,6 +297,9 @@ void init_assess(py::module_& m) {
           },
           "Earned points, units × nodes (pre-order), NaN for dropped nodes; shape (n, 0) when scored "
           "without nodes. A read-only view of the C++ result.")
+      .def_property_readonly(
+          "derived", [](const scored& s) { return derived_list(s.result.derived, *s.compiled); },
+          "Plan.derived with the weights the cohort was scored with.")
       .def("vetoes",
            [](const scored& s) {
              py::list out;
@@ -296,7 +323,7 @@ void init_assess(py::module_& m) {
       .def(
           "explain",
           [](const scored& s, std::size_t unit, std::string_view lang) {
-            auto items = assess::explain(*s.compiled, s.view, unit, parse_lang(lang));
+            auto items = assess::explain(*s.compiled, s.view, s.result, unit, parse_lang(lang));
             py::list out;
             for (const auto& it : items) out.append(py::make_tuple(it.node, it.points, it.why));
             return out;

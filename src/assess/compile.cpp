@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "rectify/assess/engine.hpp"
@@ -9,6 +10,29 @@ int plan::find_node(std::string_view node_id) const noexcept {
   for (std::size_t i = 0; i < nodes.size(); ++i)
     if (nodes[i].id == node_id) return static_cast<int>(i);
   return -1;
+}
+
+bool plan::needs_cohort() const noexcept {
+  return std::any_of(derived.begin(), derived.end(), [](const derived_weights& d) { return !d.derived(); });
+}
+
+plan with_weights(const plan& p, const std::vector<derived_weights>& derived) {
+  if (derived.size() != p.derived.size())
+    raise("rectify.data.weights_undefined", "",
+          "got " + std::to_string(derived.size()) + " groups of derived weights for a plan with " +
+              std::to_string(p.derived.size()));
+  plan q = p;
+  for (std::size_t g = 0; g < derived.size(); ++g) {
+    const auto& d = derived[g];
+    if (d.node != p.derived[g].node || d.children != p.derived[g].children || !d.derived())
+      raise("rectify.data.weights_undefined", p.derived[g].path,
+            "the derived weights given do not belong to this plan or are incomplete");
+    q.derived[g] = d;
+    // Cohort methods weight leaves only (validation), so no points further down change.
+    for (std::size_t c = 0; c < d.children.size(); ++c)
+      q.nodes[static_cast<std::size_t>(d.children[c])].points = d.points * d.weights[static_cast<Eigen::Index>(c)];
+  }
+  return q;
 }
 
 namespace {
@@ -38,21 +62,50 @@ class compiler {
     return op;
   }
 
-  void group(const std::vector<node>& nodes, int parent, double parent_points, const std::string& path) {
+  // `spec` is the parent's "weights" (at `weights_path`) when it derives its children's weights.
+  void group(const std::vector<node>& nodes, int parent, double parent_points, const std::string& path,
+             const weights_spec* spec, const std::string& weights_path) {
     double sum_w = 0;
     for (const auto& n : nodes) sum_w += n.weight.value_or(0);
+    std::size_t derived = p_.derived.size();
+    if (spec) {
+      derived_weights d;
+      d.node = parent;
+      d.path = weights_path;
+      d.method = spec->method;
+      d.points = parent_points;
+      if (spec->method == weights_method::ahp) {
+        Eigen::MatrixXd a(static_cast<Eigen::Index>(nodes.size()), static_cast<Eigen::Index>(nodes.size()));
+        for (std::size_t i = 0; i < nodes.size(); ++i)
+          for (std::size_t j = 0; j < nodes.size(); ++j)
+            a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = spec->matrix[i][j];
+        auto r = mcda::ahp(a, spec->ahp_method, spec->ri);  // validated: it succeeds
+        d.weights = r.weights;
+        d.lambda_max = r.lambda_max;
+        d.ci = r.ci;
+        d.cr = r.cr;
+      }
+      p_.derived.push_back(std::move(d));
+    }
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       const node& n = nodes[i];
       plan_node pn;
       pn.id = n.id;
       pn.name = n.name.empty() ? n.id : n.name;
       pn.parent = parent;
-      pn.points = n.points ? *n.points : parent_points * *n.weight / sum_w;
+      if (!spec)
+        pn.points = n.points ? *n.points : parent_points * *n.weight / sum_w;
+      else if (spec->method == weights_method::ahp)
+        pn.points = parent_points * p_.derived[derived].weights[static_cast<Eigen::Index>(i)];
+      else
+        pn.points = std::numeric_limits<double>::quiet_NaN();  // derived from the cohort when scoring
       pn.path = pointer_append(path, i);
       int self = static_cast<int>(p_.nodes.size());
+      if (spec) p_.derived[derived].children.push_back(self);
       p_.nodes.push_back(pn);
       if (!n.is_leaf()) {
-        group(*n.children, self, pn.points, pointer_append(pn.path, "children"));
+        group(*n.children, self, pn.points, pointer_append(pn.path, "children"), n.weights ? &*n.weights : nullptr,
+              pointer_append(pn.path, "weights"));
         continue;
       }
       leaf_op op;
@@ -96,7 +149,7 @@ plan compile(const scheme& s) {
   p.total = s.total;
   p.missing = s.missing;
   compiler c(p);
-  c.group(s.indicators, -1, s.total, "/indicators");
+  c.group(s.indicators, -1, s.total, "/indicators", nullptr, {});
   if (s.bonus) {
     for (std::size_t i = 0; i < s.bonus->items.size(); ++i)
       p.bonus.push_back(c.item(s.bonus->items[i], pointer_append("/bonus/items", i)));

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "rectify/core/error.hpp"
+#include "rectify/mcda/weights.hpp"
 
 namespace rectify::assess {
 
@@ -149,6 +150,61 @@ class collector {
   std::vector<problem> items_;
   std::size_t count_ = 0;
 };
+
+// The fraction f(x) of a rule (scoring.md §3) for `len` values; `p` is the leaf's points (for
+// "direct"). Values a rule refuses are checked by the caller; NaN gives an unspecified f.
+void rule_fraction(const leaf_op& op, double p, const double* xp, double* fp, Eigen::Index len) {
+  // Plain loops over raw pointers: GCC if-converts and vectorises the selects (Eigen 3.4's
+  // select() and boolean all()/any() are scalar, branchy loops).
+  CMap x(xp, len);
+  MMap f(fp, len);
+  switch (op.type) {
+    case rule_type::linear: {
+      double inv = 1.0 / (op.best - op.worst);
+      f = ((x - op.worst) * inv).max(0.0).min(1.0);
+      break;
+    }
+    case rule_type::steps:
+      for (Eigen::Index i = 0; i < len; ++i) fp[i] = 0.0;
+      if (!op.at_most) {
+        for (std::size_t k = 0; k < op.x.size(); ++k) {
+          const double t = op.x[k], v = op.f[k];
+          for (Eigen::Index i = 0; i < len; ++i) fp[i] = xp[i] >= t ? v : fp[i];
+        }
+      } else {
+        for (std::size_t k = op.x.size(); k-- > 0;) {
+          const double t = op.x[k], v = op.f[k];
+          for (Eigen::Index i = 0; i < len; ++i) fp[i] = xp[i] <= t ? v : fp[i];
+        }
+      }
+      break;
+    case rule_type::piecewise: {
+      // f0 + sum of slope_k * clamp(x - x_k, 0, x_{k+1} - x_k): min/max only, vectorised.
+      const double f0 = op.f.front();
+      for (Eigen::Index i = 0; i < len; ++i) fp[i] = f0;
+      for (std::size_t k = 0; k + 1 < op.x.size(); ++k) {
+        const double xk = op.x[k], w = op.x[k + 1] - op.x[k];
+        const double slope = (op.f[k + 1] - op.f[k]) / w;
+        for (Eigen::Index i = 0; i < len; ++i) {
+          double d = xp[i] - xk;
+          d = d < w ? d : w;
+          d = d > 0.0 ? d : 0.0;
+          fp[i] += slope * d;
+        }
+      }
+      break;
+    }
+    case rule_type::check:
+      f = x;
+      break;
+    case rule_type::direct:
+      if (p > 0)
+        f = (x / p).max(0.0).min(1.0);
+      else
+        f.setZero();
+      break;
+  }
+}
 
 class evaluator {
  public:
@@ -466,70 +522,23 @@ class evaluator {
       out += (c.per * x).min(c.cap);
   }
 
+  // f(x) of a block, after checking the values that `check` and `direct` rules refuse.
   void fraction(const leaf_op& op, double p, const CMap& x, Arr& f, Eigen::Index i0, Eigen::Index len, bool has_nan) {
-    // Plain loops over raw pointers: GCC if-converts and vectorises the selects (Eigen 3.4's
-    // select() and boolean all()/any() are scalar, branchy loops).
-    const double* xp = x.data();
-    double* fp = f.data();
-    switch (op.type) {
-      case rule_type::linear: {
-        double inv = 1.0 / (op.best - op.worst);
-        f = ((x - op.worst) * inv).max(0.0).min(1.0);
-        break;
-      }
-      case rule_type::steps:
-        for (Eigen::Index i = 0; i < len; ++i) fp[i] = 0.0;
-        if (!op.at_most) {
-          for (std::size_t k = 0; k < op.x.size(); ++k) {
-            const double t = op.x[k], v = op.f[k];
-            for (Eigen::Index i = 0; i < len; ++i) fp[i] = xp[i] >= t ? v : fp[i];
-          }
-        } else {
-          for (std::size_t k = op.x.size(); k-- > 0;) {
-            const double t = op.x[k], v = op.f[k];
-            for (Eigen::Index i = 0; i < len; ++i) fp[i] = xp[i] <= t ? v : fp[i];
-          }
-        }
-        break;
-      case rule_type::piecewise: {
-        // f0 + sum of slope_k * clamp(x - x_k, 0, x_{k+1} - x_k): min/max only, vectorised.
-        const double f0 = op.f.front();
-        for (Eigen::Index i = 0; i < len; ++i) fp[i] = f0;
-        for (std::size_t k = 0; k + 1 < op.x.size(); ++k) {
-          const double xk = op.x[k], w = op.x[k + 1] - op.x[k];
-          const double slope = (op.f[k + 1] - op.f[k]) / w;
-          for (Eigen::Index i = 0; i < len; ++i) {
-            double d = xp[i] - xk;
-            d = d < w ? d : w;
-            d = d > 0.0 ? d : 0.0;
-            fp[i] += slope * d;
-          }
-        }
-        break;
-      }
-      case rule_type::check: {
-        // x (x - 1) is 0 exactly for 0 and 1; its largest |.| is a vectorised reduction.
-        if (has_nan || (x * (x - 1.0)).abs().maxCoeff() != 0.0)
-          for (Eigen::Index i = 0; i < len; ++i)
-            if (x[i] != 0.0 && x[i] != 1.0 && !std::isnan(x[i]))
-              errors_.add("rectify.data.bad_check", static_cast<std::size_t>(i0 + i), op.input,
-                          "a check indicator takes 0 or 1 (or true/false), got " + fmt(x[i]));
-        f = x;
-        break;
-      }
-      case rule_type::direct: {
-        if (has_nan || x.minCoeff() < 0.0 || x.maxCoeff() > p)
-          for (Eigen::Index i = 0; i < len; ++i)
-            if (!(x[i] >= 0.0 && x[i] <= p) && !std::isnan(x[i]))
-              errors_.add("rectify.data.out_of_range", static_cast<std::size_t>(i0 + i), op.input,
-                          "expert-rated points must lie in [0, " + fmt(p) + "], got " + fmt(x[i]));
-        if (p > 0)
-          f = (x / p).max(0.0).min(1.0);
-        else
-          f.setZero();
-        break;
-      }
+    if (op.type == rule_type::check) {
+      // x (x - 1) is 0 exactly for 0 and 1; its largest |.| is a vectorised reduction.
+      if (has_nan || (x * (x - 1.0)).abs().maxCoeff() != 0.0)
+        for (Eigen::Index i = 0; i < len; ++i)
+          if (x[i] != 0.0 && x[i] != 1.0 && !std::isnan(x[i]))
+            errors_.add("rectify.data.bad_check", static_cast<std::size_t>(i0 + i), op.input,
+                        "a check indicator takes 0 or 1 (or true/false), got " + fmt(x[i]));
+    } else if (op.type == rule_type::direct) {
+      if (has_nan || x.minCoeff() < 0.0 || x.maxCoeff() > p)
+        for (Eigen::Index i = 0; i < len; ++i)
+          if (!(x[i] >= 0.0 && x[i] <= p) && !std::isnan(x[i]))
+            errors_.add("rectify.data.out_of_range", static_cast<std::size_t>(i0 + i), op.input,
+                        "expert-rated points must lie in [0, " + fmt(p) + "], got " + fmt(x[i]));
     }
+    rule_fraction(op, p, x.data(), f.data(), len);
   }
 
   const plan& p_;
@@ -601,28 +610,108 @@ void grades_and_ranks(const plan& p, result& r) {
   }
 }
 
-}  // namespace
-
-Eigen::VectorXi competition_rank(const Eigen::Ref<const Eigen::VectorXd>& scores) {
-  for (Eigen::Index i = 0; i < scores.size(); ++i)
-    if (std::isnan(scores[i]))
-      raise("rectify.data.not_finite", "", "scores to rank must not be NaN (position " + std::to_string(i) + ")");
-  std::vector<double> sorted;
-  auto order = descending(scores, sorted);
-  std::vector<std::size_t> higher;
-  higher_not_tied(sorted, higher);
-  Eigen::VectorXi rank(scores.size());
-  for (std::size_t k = 0; k < order.size(); ++k) rank[order[k]] = static_cast<int>(higher[k] + 1);
-  return rank;
+// Completes the cohort methods' weights of `p` from `t` (see derive_weights). A group whose
+// weights cannot be derived gets equal weights and a problem in `problems`, so that the caller
+// can report the data's own problems first.
+std::vector<derived_weights> derive(const plan& p, const table_view& t, std::vector<problem>& problems) {
+  std::vector<derived_weights> out = p.derived;
+  const auto n = static_cast<Eigen::Index>(t.rows());
+  Arr gathered(kBlock);
+  for (auto& d : out) {
+    if (d.derived()) continue;
+    const auto k = static_cast<Eigen::Index>(d.children.size());
+    const std::string method = to_string(d.method);
+    // The children's fractions, unit by unit: one column per child, filled in blocks.
+    Eigen::MatrixXd f(n, k);
+    std::vector<unsigned char> complete(static_cast<std::size_t>(n), 1);
+    for (Eigen::Index c = 0; c < k; ++c) {
+      const auto& nd = p.nodes[static_cast<std::size_t>(d.children[static_cast<std::size_t>(c)])];
+      const leaf_op& op = p.leaves[static_cast<std::size_t>(nd.leaf)];
+      auto col = t.find(p.inputs[static_cast<std::size_t>(op.input)]);
+      if (col < 0) {
+        std::fill(complete.begin(), complete.end(), 0);
+        continue;
+      }
+      const auto& cv = t.columns[static_cast<std::size_t>(col)];
+      for (Eigen::Index i0 = 0; i0 < n; i0 += kBlock) {
+        const Eigen::Index len = std::min(kBlock, n - i0);
+        const double* x = cv.data + i0 * cv.stride;
+        if (cv.stride != 1) {
+          for (Eigen::Index i = 0; i < len; ++i) gathered[i] = cv.data[(i0 + i) * cv.stride];
+          x = gathered.data();
+        }
+        rule_fraction(op, nd.points, x, f.col(c).data() + i0, len);
+        for (Eigen::Index i = 0; i < len; ++i)
+          if (!std::isfinite(x[i])) complete[static_cast<std::size_t>(i0 + i)] = 0;
+      }
+    }
+    const auto m = static_cast<Eigen::Index>(std::count(complete.begin(), complete.end(), 1));
+    d.units = static_cast<std::size_t>(m);
+    if (k == 1) {  // one child takes all the points, whatever the cohort
+      d.weights = Eigen::VectorXd::Ones(1);
+      continue;
+    }
+    d.weights = Eigen::VectorXd::Constant(k, 1.0 / static_cast<double>(k));
+    if (m < 2) {
+      std::string got =
+          m == n ? "there " + std::string(m == 1 ? "is " : "are ") + std::to_string(m)
+                 : std::to_string(m) + " of the " + std::to_string(n) + " units " + (m == 1 ? "has" : "have") + " them";
+      problems.push_back({"rectify.data.cohort_too_small", d.path,
+                          method + " weights are derived from the units scored and need at least 2 units with a " +
+                              "value for every child's input; " + got,
+                          t.provenance ? t.provenance->source : std::string()});
+      continue;
+    }
+    // Units with a missing (or non-finite) child input are left out of the derivation: they
+    // are still scored with these weights, under the scheme's missing policy.
+    Eigen::MatrixXd kept;
+    if (m < n) {
+      kept.resize(m, k);
+      Eigen::Index r = 0;
+      for (Eigen::Index i = 0; i < n; ++i)
+        if (complete[static_cast<std::size_t>(i)]) kept.row(r++) = f.row(i);
+      f.swap(kept);
+    }
+    bool all_constant = true;
+    for (Eigen::Index c = 0; c < k && all_constant; ++c) all_constant = f.col(c).maxCoeff() == f.col(c).minCoeff();
+    if (all_constant) {
+      d.equal_fallback = true;
+      continue;
+    }
+    // Fractions are already oriented (1 = best), so every criterion is a benefit one.
+    const Eigen::VectorXi types = Eigen::VectorXi::Ones(k);
+    try {
+      switch (d.method) {
+        case weights_method::entropy:
+          d.weights = mcda::entropy(f).weights;
+          break;
+        case weights_method::critic:
+          d.weights = mcda::critic(f, types);
+          break;
+        case weights_method::std_dev:
+          d.weights = mcda::std_weights(f, types);
+          break;
+        case weights_method::ahp:
+          break;
+      }
+    } catch (const rectify::error& e) {
+      // Not every column is constant, so only CRITIC can fail here: every non-constant
+      // fraction perfectly correlated with every other leaves no contrast to weigh.
+      if (d.method == weights_method::critic && e.code() == "rectify.mcda.bad_matrix") {
+        d.equal_fallback = true;
+        continue;
+      }
+      problems.push_back({"rectify.data.weights_undefined", d.path,
+                          method + " weights cannot be derived from this cohort: " + e.problems().front().message,
+                          t.provenance ? t.provenance->source : std::string()});
+    }
+  }
+  return out;
 }
 
-result score(const plan& p, const table_view& data, const score_options& options) {
+result evaluate(const plan& p, const table_view& data, const score_options& options,
+                const std::vector<problem>& weight_problems) {
   const auto n = static_cast<Eigen::Index>(data.rows());
-  if (data.rows() > std::numeric_limits<std::uint32_t>::max() - 1)
-    raise("rectify.data.too_large", "", "at most 4294967294 units can be scored in one call");
-  for (const auto& c : data.columns)
-    if (c.data == nullptr && n > 0)
-      raise("rectify.data.shape", "", "column " + rectify::quoted(c.name) + " has no data");
   result r;
   r.score.resize(n);
   r.base.resize(n);
@@ -647,16 +736,75 @@ result score(const plan& p, const table_view& data, const score_options& options
     missing_pairs.insert(missing_pairs.end(), block_pairs.begin(), block_pairs.end());
   }
   if (!ev.errors().empty()) ev.errors().throw_all();
+  // Weights that could not be derived are reported only for data that is otherwise fine: a
+  // missing or bad value is the first thing to fix, and may be why they could not be.
+  if (!weight_problems.empty()) raise(weight_problems);
   evaluator::csr(missing_pairs, r.missing_offsets, r.missing_input, static_cast<std::size_t>(n));
   ev.vetoes(r);
   grades_and_ranks(p, r);
+  r.derived = p.derived;
   return r;
+}
+
+std::vector<lost_item> explain_unit(const plan& p, const table_view& data, std::size_t unit, lang language);
+
+}  // namespace
+
+std::vector<derived_weights> derive_weights(const plan& p, const table_view& data) {
+  std::vector<problem> problems;
+  auto out = derive(p, data, problems);
+  if (!problems.empty()) raise(std::move(problems));
+  return out;
+}
+
+Eigen::VectorXi competition_rank(const Eigen::Ref<const Eigen::VectorXd>& scores) {
+  for (Eigen::Index i = 0; i < scores.size(); ++i)
+    if (std::isnan(scores[i]))
+      raise("rectify.data.not_finite", "", "scores to rank must not be NaN (position " + std::to_string(i) + ")");
+  std::vector<double> sorted;
+  auto order = descending(scores, sorted);
+  std::vector<std::size_t> higher;
+  higher_not_tied(sorted, higher);
+  Eigen::VectorXi rank(scores.size());
+  for (std::size_t k = 0; k < order.size(); ++k) rank[order[k]] = static_cast<int>(higher[k] + 1);
+  return rank;
+}
+
+result score(const plan& p, const table_view& data, const score_options& options) {
+  const auto n = static_cast<Eigen::Index>(data.rows());
+  if (data.rows() > std::numeric_limits<std::uint32_t>::max() - 1)
+    raise("rectify.data.too_large", "", "at most 4294967294 units can be scored in one call");
+  for (const auto& c : data.columns)
+    if (c.data == nullptr && n > 0)
+      raise("rectify.data.shape", "", "column " + rectify::quoted(c.name) + " has no data");
+  if (!p.needs_cohort()) return evaluate(p, data, options, {});
+  // Cohort weights: a first pass over the children's fractions, then the usual evaluation
+  // with the children's points set from the weights.
+  std::vector<problem> weight_problems;
+  auto derived = derive(p, data, weight_problems);
+  return evaluate(with_weights(p, derived), data, options, weight_problems);
 }
 
 std::vector<lost_item> explain(const plan& p, const table_view& data, std::size_t unit, lang language) {
   if (unit >= data.rows())
     raise("rectify.data.no_unit", "",
           "unit index " + std::to_string(unit) + " is out of range (" + std::to_string(data.rows()) + " units)");
+  if (!p.needs_cohort()) return explain_unit(p, data, unit, language);
+  return explain_unit(with_weights(p, derive_weights(p, data)), data, unit, language);
+}
+
+std::vector<lost_item> explain(const plan& p, const table_view& data, const result& r, std::size_t unit,
+                               lang language) {
+  if (unit >= data.rows())
+    raise("rectify.data.no_unit", "",
+          "unit index " + std::to_string(unit) + " is out of range (" + std::to_string(data.rows()) + " units)");
+  if (!p.needs_cohort()) return explain_unit(p, data, unit, language);
+  return explain_unit(with_weights(p, r.derived), data, unit, language);
+}
+
+namespace {
+
+std::vector<lost_item> explain_unit(const plan& p, const table_view& data, std::size_t unit, lang language) {
   // Evaluate the one unit through the same code path as `score`, recording each leaf.
   table_view one = data;
   one.units = data.units.subspan(unit, 1);
@@ -735,5 +883,7 @@ std::vector<lost_item> explain(const plan& p, const table_view& data, std::size_
   }
   return out;
 }
+
+}  // namespace
 
 }  // namespace rectify::assess

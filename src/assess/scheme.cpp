@@ -1,6 +1,7 @@
 #include "rectify/assess/scheme.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -34,7 +35,44 @@ const char* to_string(rule_type t) noexcept {
   return "?";
 }
 
+const char* to_string(weights_method m) noexcept {
+  switch (m) {
+    case weights_method::ahp:
+      return "ahp";
+    case weights_method::entropy:
+      return "entropy";
+    case weights_method::critic:
+      return "critic";
+    case weights_method::std_dev:
+      return "std";
+  }
+  return "?";
+}
+
 namespace {
+
+// λmax, CI and CR in a message: 4 decimals are what AHP papers print; trailing zeros dropped.
+std::string decimals4(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  std::string s = buf;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+// The reciprocal of a judgement as a user would write it: 3 -> "1/3", 1/3 -> "3".
+std::string reciprocal_text(double a) {
+  auto whole = [](double v) { return v >= 1 && v <= 1e6 && std::abs(v - std::round(v)) <= 1e-9 * v; };
+  if (whole(a)) return "\"1/" + number_text(std::round(a)) + "\"";
+  if (whole(1 / a)) return number_text(std::round(1 / a));
+  return number_text(1 / a);
+}
+
+// How many children the random-index tables of mcda/weights.hpp cover.
+std::size_t ri_table_size(mcda::random_index t) {
+  return t == mcda::random_index::saaty1980 ? 10 : 15;
+}
 
 class validator {
  public:
@@ -130,8 +168,13 @@ class validator {
 
   // Checks a sibling group. `parent_points` is unknown (nullopt) when an ancestor is damaged,
   // so that one bad value does not produce a cascade of sum complaints.
+  // `derive` is the parent's "weights" (at `weights_path`), when it derives them.
   void siblings(const std::vector<node>& nodes, const std::string& path, std::optional<double> parent_points,
-                bool parent_damaged) {
+                bool parent_damaged, const weights_spec* derive = nullptr, const std::string& weights_path = {}) {
+    if (derive) {
+      derived_siblings(nodes, path, parent_points, *derive, weights_path);
+      return;
+    }
     bool any_points = false, any_weight = false, damaged = parent_damaged;
     for (const auto& n : nodes) {
       any_points = any_points || n.points.has_value();
@@ -196,9 +239,13 @@ class validator {
         add("rectify.scheme.bad_node", pointer_append(path, "input"), "an indicator with children reads no input");
       if (n.children->empty() && !n.damaged)
         add("rectify.scheme.bad_node", pointer_append(path, "children"), "must not be empty (leave it out for a leaf)");
-      siblings(*n.children, pointer_append(path, "children"), points, n.damaged);
+      siblings(*n.children, pointer_append(path, "children"), points, n.damaged, n.weights ? &*n.weights : nullptr,
+               pointer_append(path, "weights"));
       return;
     }
+    if (n.weights)
+      add("rectify.scheme.bad_node", pointer_append(path, "weights"),
+          "only an indicator with children derives its children's weights");
     if (!n.rule_ && !n.deductions && !n.damaged)
       add("rectify.scheme.bad_node", path, "a leaf needs a \"rule\", \"deductions\", or both");
     if (n.rule_) {
@@ -215,6 +262,134 @@ class validator {
       if (n.deductions->empty() && !n.damaged) add("rectify.scheme.bad_node", dp, "must not be empty (leave it out)");
       for (std::size_t i = 0; i < n.deductions->size(); ++i) item((*n.deductions)[i], pointer_append(dp, i), false);
     }
+  }
+
+  // Children of a node that derives their weights: they give neither points nor weight, and
+  // share the parent's points by the derived weights.
+  void derived_siblings(const std::vector<node>& nodes, const std::string& path, std::optional<double> parent_points,
+                        const weights_spec& w, const std::string& weights_path) {
+    const std::string method = rectify::quoted(to_string(w.method));
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const auto& n = nodes[i];
+      std::string p = pointer_append(path, i);
+      auto refuse = [&](const char* key) {
+        add("rectify.scheme.bad_weights", pointer_append(p, key),
+            "its parent derives its children's weights (method " + method + "); leave out \"" + key + "\"");
+      };
+      if (n.points) refuse("points");
+      if (n.weight) refuse("weight");
+    }
+    auto shares = check_weights(w, weights_path, nodes, path);
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      std::optional<double> pts;
+      if (parent_points && shares) pts = *parent_points * (*shares)[static_cast<Eigen::Index>(i)];
+      one(nodes[i], pointer_append(path, i), pts);
+    }
+  }
+
+  // Checks a "weights" object against the children it weights. Returns the AHP weights when
+  // the matrix is usable (so that sums further down can be checked), else nothing.
+  std::optional<Eigen::VectorXd> check_weights(const weights_spec& w, const std::string& wp,
+                                               const std::vector<node>& children, const std::string& cp) {
+    if (w.damaged || children.empty()) return std::nullopt;
+    const std::string method = to_string(w.method);
+    if (from_cohort(w.method)) {
+      const std::string why = method + " weights come from the children's fractions over the units scored, so every " +
+                              "child is a leaf with a rule and no deductions";
+      for (std::size_t i = 0; i < children.size(); ++i) {
+        const auto& c = children[i];
+        std::string p = pointer_append(cp, i);
+        if (c.damaged) continue;
+        if (!c.is_leaf()) {
+          add("rectify.scheme.bad_weights", p, why + "; this one has children");
+          continue;
+        }
+        if (!c.rule_) {
+          add("rectify.scheme.bad_weights", p, why + "; this one has no rule");
+          continue;
+        }
+        if (c.deductions)
+          add("rectify.scheme.bad_weights", pointer_append(p, "deductions"), why + "; this one has deductions");
+        if (c.rule_->type == rule_type::direct)
+          add("rectify.scheme.bad_weights", pointer_append(pointer_append(p, "rule"), "type"),
+              "a \"direct\" rule divides the rating by the leaf's points, which " + method +
+                  " weights derive from the fractions; rate on a fixed scale with a linear rule instead (e.g. "
+                  "{\"type\": \"linear\", \"worst\": 0, \"best\": 10})");
+      }
+      return std::nullopt;
+    }
+
+    if (finite(w.max_cr, pointer_append(wp, "max_cr")) && w.max_cr < 0)
+      add("rectify.scheme.bad_number", pointer_append(wp, "max_cr"), "must be >= 0, not " + number_text(w.max_cr));
+    const std::size_t n = children.size();
+    const std::string mp = pointer_append(wp, "matrix");
+    if (w.matrix.size() != n) {
+      add("rectify.scheme.bad_weights", mp,
+          "has " + std::to_string(w.matrix.size()) + " rows for " + std::to_string(n) +
+              " children (one row and one column per child, in the order of \"children\")");
+      return std::nullopt;
+    }
+    bool ok = true;
+    for (std::size_t i = 0; i < n; ++i)
+      if (w.matrix[i].size() != n) {
+        add("rectify.scheme.bad_weights", pointer_append(mp, i),
+            "has " + std::to_string(w.matrix[i].size()) + " entries for " + std::to_string(n) + " children");
+        ok = false;
+      }
+    if (!ok) return std::nullopt;
+    Eigen::MatrixXd a(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        double v = w.matrix[i][j];
+        a(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = v;
+        if (!(std::isfinite(v) && v > 0)) {
+          add("rectify.scheme.bad_weights", pointer_append(pointer_append(mp, i), j),
+              "a pairwise judgement is a finite number > 0, not " + number_text(v));
+          ok = false;
+        }
+      }
+    if (!ok) return std::nullopt;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (w.matrix[i][i] != 1) {
+        add("rectify.scheme.bad_weights", pointer_append(pointer_append(mp, i), i),
+            "the diagonal is 1 (a child compared with itself), not " + number_text(w.matrix[i][i]));
+        ok = false;
+      }
+      // The same tolerance as mcda::ahp: a_ji = 1/a_ij within 1e-9 relative.
+      for (std::size_t j = i + 1; j < n; ++j) {
+        const double x = w.matrix[i][j], y = 1.0 / w.matrix[j][i];
+        if (std::abs(x - y) > 1e-9 * std::max(x, y)) {
+          add("rectify.scheme.bad_weights", pointer_append(pointer_append(mp, j), i),
+              "must be the reciprocal of " + pointer_append(pointer_append(mp, i), j) + " (" + number_text(x) +
+                  "), i.e. " + reciprocal_text(x) + ", not " + number_text(w.matrix[j][i]));
+          ok = false;
+        }
+      }
+    }
+    if (!ok) return std::nullopt;
+    if (n > ri_table_size(w.ri)) {
+      bool saaty = w.ri == mcda::random_index::saaty1980;
+      add("rectify.scheme.bad_weights", mp,
+          "the random index of " + std::string(saaty ? "Saaty (1980)" : "Alonso & Lamata (2006)") + " covers up to " +
+              std::to_string(ri_table_size(w.ri)) + " children, not " + std::to_string(n) +
+              (saaty ? " (\"ri\": \"alonso_lamata2006\" covers up to 15)" : "; split the children into groups"));
+      return std::nullopt;
+    }
+    mcda::ahp_result r;
+    try {
+      r = mcda::ahp(a, w.ahp_method, w.ri);
+    } catch (const rectify::error& e) {
+      // Not expected after the checks above; said rather than lost.
+      add("rectify.scheme.bad_weights", mp, e.problems().front().message);
+      return std::nullopt;
+    }
+    if (std::isfinite(w.max_cr) && w.max_cr >= 0 && r.cr > w.max_cr)
+      add("rectify.scheme.inconsistent", wp,
+          "the pairwise judgements are too inconsistent: CR = " + decimals4(r.cr) + " > max_cr = " +
+              number_text(w.max_cr) + " (λmax = " + decimals4(r.lambda_max) + ", CI = " + decimals4(r.ci) +
+              ", RI = " + number_text(mcda::random_index_value(w.ri, static_cast<Eigen::Index>(n))) +
+              "); revise the matrix or raise \"max_cr\"");
+    return r.weights;
   }
 
   void fraction(double f, const std::string& path) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <optional>
 
 namespace rectify::io {
 
@@ -25,6 +26,12 @@ std::string fixed2(double v) {
   std::string s = buf;
   if (s == "-0.00") s = "0.00";
   return s;
+}
+
+std::string fixed4(double v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  return buf;
 }
 
 std::string csv_field(std::string_view s) {
@@ -54,6 +61,82 @@ char32_t next_cp(std::string_view s, std::size_t& i) {
   return cp;
 }
 
+// The plan the cohort was scored with: cohort weights put in from the result, so that the
+// explanations use the children's derived points. `holder` keeps a resolved copy alive.
+const assess::plan& scored_plan(const assess::plan& p, const assess::result& r, std::optional<assess::plan>& holder) {
+  if (!p.needs_cohort()) return p;
+  holder = assess::with_weights(p, r.derived);
+  return *holder;
+}
+
+// Up to `decimals` places, trailing zeros dropped (λmax, CI and CR in the table).
+std::string trimmed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s == "-0" ? "0" : s;
+}
+
+ojson weights_json(const assess::plan& p, const assess::result& r) {
+  ojson out = ojson::array();
+  for (const auto& d : r.derived) {
+    ojson g;
+    g["node"] = p.nodes[static_cast<std::size_t>(d.node)].id;
+    g["path"] = d.path;
+    g["method"] = assess::to_string(d.method);
+    g["points"] = d.points;
+    ojson children = ojson::array();
+    for (std::size_t c = 0; c < d.children.size(); ++c) {
+      const double w = d.weights[static_cast<Eigen::Index>(c)];
+      children.push_back(ojson{
+          {"node", p.nodes[static_cast<std::size_t>(d.children[c])].id}, {"weight", w}, {"points", d.points * w}});
+    }
+    g["children"] = std::move(children);
+    if (d.method == assess::weights_method::ahp) {
+      g["lambda_max"] = d.lambda_max;
+      g["ci"] = d.ci;
+      g["cr"] = d.cr;
+    } else {
+      g["units"] = d.units;
+      g["equal_fallback"] = d.equal_fallback;
+    }
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+std::string weights_block(const assess::plan& p, const assess::result& r, bool zh) {
+  if (r.derived.empty()) return "";
+  std::string out = zh ? "派生权重:\n" : "derived weights:\n";
+  std::size_t width = 0;
+  for (const auto& d : r.derived)
+    for (int c : d.children) width = std::max(width, display_width(p.nodes[static_cast<std::size_t>(c)].id));
+  for (const auto& d : r.derived) {
+    const std::string& head = p.nodes[static_cast<std::size_t>(d.node)].id;
+    std::string sep = zh ? "," : ", ";
+    std::string about = assess::to_string(d.method);
+    if (d.method == assess::weights_method::ahp)
+      about += sep + "λmax = " + trimmed(d.lambda_max, 4) + sep + "CI = " + trimmed(d.ci, 4) + sep +
+               "CR = " + trimmed(d.cr, 4);
+    else
+      about += sep + (zh ? std::to_string(d.units) + " 个单位" : "from " + std::to_string(d.units) + " units");
+    if (d.equal_fallback)
+      about += sep + (zh ? "各项得分率无差别,取等权" : "no differences between the children: equal weights");
+    out += "  " + head + (zh ? "(" + about + ")\n" : " (" + about + ")\n");
+    for (std::size_t c = 0; c < d.children.size(); ++c) {
+      const auto& id = p.nodes[static_cast<std::size_t>(d.children[c])].id;
+      const double w = d.weights[static_cast<Eigen::Index>(c)];
+      out += "    " + id + std::string(width - display_width(id), ' ') + "  " + fixed4(w) + "  " +
+             fixed2(d.points * w) + (zh ? " 分\n" : " points\n");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::size_t display_width(std::string_view s) {
@@ -72,6 +155,9 @@ std::size_t display_width(std::string_view s) {
 std::string result_json(const assess::plan& p, const table_view& data, const assess::result& r, assess::lang language) {
   ojson doc;
   doc["scheme"] = p.id;
+  if (!r.derived.empty()) doc["weights"] = weights_json(p, r);
+  std::optional<assess::plan> holder;
+  const assess::plan& scored = scored_plan(p, r, holder);
   ojson units = ojson::array();
   for (std::size_t i = 0; i < r.size(); ++i) {
     const auto e = static_cast<Eigen::Index>(i);
@@ -98,7 +184,7 @@ std::string result_json(const assess::plan& p, const table_view& data, const ass
       }
     u["nodes"] = std::move(nodes);
     ojson lost = ojson::array();
-    for (const auto& l : assess::explain(p, data, i, language))
+    for (const auto& l : assess::explain(scored, data, i, language))
       lost.push_back(ojson{{"node", l.node}, {"points", l.points}, {"why", l.why}});
     u["lost"] = std::move(lost);
     units.push_back(std::move(u));
@@ -130,8 +216,10 @@ std::string result_csv(const assess::plan& p, const table_view& data, const asse
 
 std::string lost_csv(const assess::plan& p, const table_view& data, const assess::result& r, assess::lang language) {
   std::string out = "unit,node,points,why\n";
+  std::optional<assess::plan> holder;
+  const assess::plan& scored = scored_plan(p, r, holder);
   for (auto i : rank_order(r))
-    for (const auto& l : assess::explain(p, data, i, language))
+    for (const auto& l : assess::explain(scored, data, i, language))
       out += csv_field(data.units[i]) + "," + csv_field(l.node) + "," + format_double(l.points) + "," +
              csv_field(l.why) + "\n";
   return out;
@@ -183,12 +271,15 @@ std::string result_table(const assess::plan& p, const table_view& data, const as
   };
   std::string out = (zh ? "考核方案 " : "scheme ") + p.id + (p.name.empty() ? "" : " " + p.name) + "\n";
   out += line(head);
+  std::optional<assess::plan> holder;
+  const assess::plan& scored = explain ? scored_plan(p, r, holder) : p;
   for (std::size_t k = 0; k < rows.size(); ++k) {
     out += line(rows[k]);
     if (explain)
-      for (const auto& l : assess::explain(p, data, order[k], language)) out += "      " + l.node + "  " + l.why + "\n";
+      for (const auto& l : assess::explain(scored, data, order[k], language))
+        out += "      " + l.node + "  " + l.why + "\n";
   }
-  return out;
+  return out + weights_block(p, r, zh);
 }
 
 }  // namespace rectify::io

@@ -237,6 +237,103 @@ class reader {
     return r;
   }
 
+  // A node's "weights". Always returns a spec (damaged when it cannot be read), so that the
+  // children are still taken as having derived weights and not reported for lacking points.
+  assess::weights_spec weights(const json& j, const std::string& path) {
+    assess::weights_spec w;
+    if (!object(j, path, "\"weights\"")) {
+      w.damaged = true;
+      return w;
+    }
+    std::string method;
+    if (!string(j, "method", path, method, true, w.damaged)) {
+      keys(j, path, {"method", "matrix", "max_cr", "ahp_method", "ri"});
+      return w;
+    }
+    if (method == "entropy" || method == "critic" || method == "std") {
+      keys(j, path, {"method"});
+      w.method = method == "entropy"  ? assess::weights_method::entropy
+                 : method == "critic" ? assess::weights_method::critic
+                                      : assess::weights_method::std_dev;
+      return w;
+    }
+    keys(j, path, {"method", "matrix", "max_cr", "ahp_method", "ri"});
+    if (method != "ahp") {
+      add("rectify.scheme.bad_weights", pointer_append(path, "method"),
+          "unknown weighting method " + rectify::quoted(method) + " (ahp, entropy, critic or std)");
+      w.damaged = true;
+      return w;
+    }
+    w.method = assess::weights_method::ahp;
+    std::optional<double> max_cr;
+    if (number(j, "max_cr", path, max_cr, false, w.damaged)) w.max_cr = *max_cr;
+    std::string text;
+    if (string(j, "ahp_method", path, text, false, w.damaged)) {
+      if (text == "eigenvector")
+        w.ahp_method = mcda::ahp_method::eigenvector;
+      else if (text == "geometric_mean")
+        w.ahp_method = mcda::ahp_method::geometric_mean;
+      else {
+        add("rectify.scheme.bad_weights", pointer_append(path, "ahp_method"),
+            "must be \"eigenvector\" or \"geometric_mean\", not " + rectify::quoted(text));
+        w.damaged = true;
+      }
+    }
+    if (string(j, "ri", path, text, false, w.damaged)) {
+      if (text == "saaty1980")
+        w.ri = mcda::random_index::saaty1980;
+      else if (text == "alonso_lamata2006")
+        w.ri = mcda::random_index::alonso_lamata2006;
+      else {
+        add("rectify.scheme.bad_weights", pointer_append(path, "ri"),
+            "must be \"saaty1980\" or \"alonso_lamata2006\", not " + rectify::quoted(text));
+        w.damaged = true;
+      }
+    }
+    if (const json* m = lookup(j, "matrix", path, true, w.damaged)) matrix(*m, pointer_append(path, "matrix"), w);
+    return w;
+  }
+
+  // A pairwise comparison matrix: rows of numbers or ratios written as strings ("1/3").
+  void matrix(const json& j, const std::string& path, assess::weights_spec& w) {
+    if (!array(j, path)) {
+      w.damaged = true;
+      return;
+    }
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      const json& row = j[i];
+      std::string rp = pointer_append(path, i);
+      if (!row.is_array()) {
+        add("rectify.scheme.type", rp, "a row of the matrix must be an array, not " + describe(row));
+        w.damaged = true;
+        continue;
+      }
+      std::vector<double> values;
+      for (std::size_t k = 0; k < row.size(); ++k) {
+        const json& e = row[k];
+        std::string ep = pointer_append(rp, k);
+        if (e.is_string()) {
+          try {
+            values.push_back(mcda::parse_ratio(e.get<std::string>()));
+          } catch (const rectify::error&) {
+            add("rectify.scheme.bad_weights", ep,
+                "must be a number or a ratio such as \"1/3\", not " + rectify::quoted(e.get<std::string>()));
+            w.damaged = true;
+          }
+        } else if (e.is_number()) {
+          if (auto d = as_number(e, ep))
+            values.push_back(*d);
+          else
+            w.damaged = true;
+        } else {
+          add("rectify.scheme.type", ep, "must be a number or a ratio such as \"1/3\", not " + describe(e));
+          w.damaged = true;
+        }
+      }
+      w.matrix.push_back(std::move(values));
+    }
+  }
+
   count_item item(const json& j, const std::string& path, bool with_id) {
     count_item it;
     if (!object(j, path, "an item")) {
@@ -273,7 +370,7 @@ class reader {
       n.damaged = true;
       return n;
     }
-    keys(j, path, {"id", "name", "points", "weight", "input", "rule", "deductions", "children"});
+    keys(j, path, {"id", "name", "points", "weight", "input", "rule", "deductions", "children", "weights"});
     string(j, "id", path, n.id, true, n.damaged);
     string(j, "name", path, n.name, false, n.damaged);
     number(j, "points", path, n.points, false, n.damaged);
@@ -299,6 +396,7 @@ class reader {
         n.damaged = true;
       }
     }
+    if (auto it = j.find("weights"); it != j.end()) n.weights = weights(*it, pointer_append(path, "weights"));
     return n;
   }
 

@@ -65,6 +65,32 @@ struct grade_op {
   double quota = 0.0;                                     ///< 0 = no quota
 };
 
+/// The weights a node derives for its children (a `"weights"` object of the scheme; docs/scheme.md,
+/// "Derived weights"). In a plan, AHP weights are complete; the weights of a cohort method
+/// (`entropy`, `critic`, `std`) are empty until `score` derives them from the data, and the
+/// children's `plan_node::points` are NaN until then. A `result` holds every group complete.
+struct derived_weights {
+  int node = -1;     ///< index into plan::nodes of the node whose children are weighted
+  std::string path;  ///< JSON pointer of its "weights"
+  weights_method method = weights_method::ahp;
+  std::vector<int> children;  ///< indices into plan::nodes, in the scheme's order
+  double points = 0.0;        ///< the points the children share
+  Eigen::VectorXd weights;    ///< one per child, sum 1; empty while not derived
+  /// AHP only (NaN otherwise): principal eigenvalue, consistency index and ratio.
+  double lambda_max = std::numeric_limits<double>::quiet_NaN();
+  double ci = std::numeric_limits<double>::quiet_NaN();
+  double cr = std::numeric_limits<double>::quiet_NaN();
+  /// Cohort methods: the units the weights were derived from (those with a value for every
+  /// child's input).
+  std::size_t units = 0;
+  /// Cohort methods: the method cannot tell the children apart for this cohort (every child's
+  /// fraction is the same for every unit, or, for CRITIC, every pair of non-constant fractions
+  /// is perfectly correlated), so the weights are equal by convention.
+  bool equal_fallback = false;
+
+  [[nodiscard]] bool derived() const noexcept { return static_cast<std::size_t>(weights.size()) == children.size(); }
+};
+
 /// A validated scheme flattened for evaluation. Cheap to copy; build it once per scheme.
 struct plan {
   std::string id;
@@ -81,9 +107,12 @@ struct plan {
   std::vector<count_op> penalties;
   std::vector<veto_op> vetoes;
   std::vector<grade_op> grades;
+  std::vector<derived_weights> derived;  ///< every node that derives its children's weights, in pre-order
 
   /// Index of the node with this id, or -1.
   [[nodiscard]] int find_node(std::string_view id) const noexcept;
+  /// Some weights come from the cohort and are not derived yet (see `derived_weights`).
+  [[nodiscard]] bool needs_cohort() const noexcept;
 };
 
 /// Validates and flattens a scheme; throws `rectify::error` with every problem.
@@ -106,6 +135,8 @@ struct result {
   std::vector<int> veto_index;               ///< veto_index[veto_offsets[i] .. veto_offsets[i+1])
   std::vector<std::size_t> missing_offsets{0};
   std::vector<int> missing_input;  ///< indices into plan::inputs
+  /// Every derived weight of the scheme, complete (plan::derived with the cohort's weights).
+  std::vector<derived_weights> derived;
 
   [[nodiscard]] std::size_t size() const noexcept { return static_cast<std::size_t>(score.size()); }
   [[nodiscard]] std::span<const int> vetoes(std::size_t unit) const noexcept {
@@ -118,7 +149,20 @@ struct result {
 
 /// Scores every unit of `data` (scoring.md §3–5). Throws `rectify::error` (codes
 /// `rectify.data.*`) naming units, inputs and, when the table came from a file, file:line:col.
+/// Weights of a cohort method are derived from `data` first (see `derive_weights`); they are
+/// in `result::derived`.
 [[nodiscard]] result score(const plan& p, const table_view& data, const score_options& options = {});
+
+/// The weights of every cohort method of `p` derived from the fractions f(x) of the children
+/// over the units of `data` that have a value for every child's input; the AHP weights as they
+/// are. Throws `rectify.data.cohort_too_small` (fewer than 2 such units) or
+/// `rectify.data.weights_undefined`. Returns `p.derived` completed.
+[[nodiscard]] std::vector<derived_weights> derive_weights(const plan& p, const table_view& data);
+
+/// `p` with the given derived weights put in (the children's points set from them), as
+/// `score` evaluates it. `derived` is `p.derived` completed, e.g. `result::derived` of a cohort
+/// scored with `p`; anything else is `rectify.data.weights_undefined`.
+[[nodiscard]] plan with_weights(const plan& p, const std::vector<derived_weights>& derived);
 
 /// One lost point of a unit (扣分说明): the node, the points lost (negative when the floor at
 /// zero gives points back) and why, e.g. `会议记录不完整 3 次 × 0.5 分 = −1.5`.
@@ -129,7 +173,12 @@ struct lost_item {
 };
 
 /// Why unit `unit` of `data` lost each point; the items sum to total − base + penalty.
+/// With cohort weights, they are derived from the whole of `data` again; pass the `result`
+/// (or a plan from `with_weights`) to use the weights the cohort was scored with.
 [[nodiscard]] std::vector<lost_item> explain(const plan& p, const table_view& data, std::size_t unit,
+                                             lang language = lang::zh);
+/// The same for a unit of the scored cohort `r`, with the weights `r` was scored with.
+[[nodiscard]] std::vector<lost_item> explain(const plan& p, const table_view& data, const result& r, std::size_t unit,
                                              lang language = lang::zh);
 
 /// Competition ranks ("1224", 1 = highest) with the symmetric tie tolerance of scoring.md §5½.

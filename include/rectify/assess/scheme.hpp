@@ -9,11 +9,35 @@
 #include <vector>
 
 #include "rectify/core/error.hpp"
+#include "rectify/mcda/weights.hpp"
 
 namespace rectify::assess {
 
 enum class missing_policy { error, zero, reweight };
 enum class rule_type { linear, steps, piecewise, check, direct };
+
+/// How an inner node derives its children's weights (`"weights": {"method": ...}`): `ahp` from
+/// a pairwise comparison matrix (static), or `entropy`, `critic`, `std` from the children's
+/// fractions f(x) over the units being scored (the cohort).
+enum class weights_method { ahp, entropy, critic, std_dev };
+
+/// True for the methods whose weights depend on the cohort (`entropy`, `critic`, `std`).
+[[nodiscard]] constexpr bool from_cohort(weights_method m) noexcept {
+  return m != weights_method::ahp;
+}
+
+/// An inner node's `"weights"`: how it derives its children's weights. The children then give neither `points` nor
+/// `weight`: they share the node's points in proportion to the derived weights. Example: `{"method": "ahp", "matrix":
+/// [[1, 3], ["1/3", 1]]}`.
+struct weights_spec {
+  weights_method method = weights_method::ahp;
+  /// AHP: a_ij = importance of child i over child j, children in the scheme's order.
+  std::vector<std::vector<double>> matrix;
+  double max_cr = 0.1;  ///< AHP: a consistency ratio above this is an error
+  mcda::ahp_method ahp_method = mcda::ahp_method::eigenvector;
+  mcda::random_index ri = mcda::random_index::saaty1980;
+  bool damaged = false;  ///< see node::damaged
+};
 
 /// How a leaf's input becomes a fraction of its points (scoring.md §3).
 struct rule {
@@ -43,6 +67,7 @@ struct node {
   std::optional<rule> rule_;
   std::optional<std::vector<count_item>> deductions;
   std::optional<std::vector<node>> children;  ///< present: an inner node
+  std::optional<weights_spec> weights;        ///< derives the children's weights
   /// Set by the reader when one of this entity's own values could not be read (wrong type,
   /// not an object). The entity keeps its place, so that later problems name the right index,
   /// and validation adds no follow-on complaints about it (a sum that fails only because of it).
@@ -97,5 +122,7 @@ struct scheme {
 
 [[nodiscard]] const char* to_string(missing_policy p) noexcept;
 [[nodiscard]] const char* to_string(rule_type t) noexcept;
+/// "ahp", "entropy", "critic" or "std", as in the scheme file.
+[[nodiscard]] const char* to_string(weights_method m) noexcept;
 
 }  // namespace rectify::assess

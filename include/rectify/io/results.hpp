@@ -9,7 +9,9 @@
 namespace rectify::io {
 
 /// `{"scheme", "units": [{unit, score, base, bonus, penalty, band, grade, rank, vetoes,
-/// missing, nodes, lost}]}` in input order; full-precision numbers.
+/// missing, nodes, lost}]}` in input order; full-precision numbers. A scheme that derives
+/// weights adds `"weights": [{node, path, method, points, children: [{node, weight, points}],
+/// lambda_max, ci, cr (AHP) | units, equal_fallback (cohort methods)}]` after `"scheme"`.
 [[nodiscard]] std::string result_json(const assess::plan& p, const table_view& data, const assess::result& r,
                                       assess::lang language = assess::lang::zh);
 
@@ -22,7 +24,9 @@ namespace rectify::io {
                                    assess::lang language = assess::lang::zh);
 
 /// One row per unit ordered by rank, numbers rounded to 2 decimals, columns aligned for
-/// Chinese text; with `explain`, each unit's lost points under its row.
+/// Chinese text; with `explain`, each unit's lost points under its row. A scheme that derives
+/// weights ends with a "derived weights" block (weight and points of each child; λmax, CI and
+/// CR for AHP; the number of units for a cohort method).
 [[nodiscard]] std::string result_table(const assess::plan& p, const table_view& data, const assess::result& r,
                                        bool explain, assess::lang language = assess::lang::zh);
 
