@@ -11,8 +11,9 @@ The compiled core (``rectify._core``) is private; everything here wraps it.
 
 from __future__ import annotations
 
+from . import mcda
 from ._core import Problem
-from ._errors import DataError, Error, SchemeError
+from ._errors import DataError, Error, MCDAError, SchemeError
 from ._io import read_units_csv
 from ._result import Result
 from ._scheme import Scheme
@@ -22,10 +23,12 @@ __version__ = "0.1.0"
 __all__ = [
     "DataError",
     "Error",
+    "MCDAError",
     "Problem",
     "Result",
     "Scheme",
     "SchemeError",
     "__version__",
+    "mcda",
     "read_units_csv",
 ]

@@ -4,7 +4,7 @@ Every error that the C++ library throws reaches Python as one of these, with the
 the C++ ``what()`` (one problem per line) and the problems themselves in ``.problems``. The
 translation is registered in the binding layer (``python/src/module.cpp``): codes starting
 with ``rectify.scheme.`` raise :class:`SchemeError`, ``rectify.data.`` and ``rectify.io.``
-raise :class:`DataError`. Errors found by the Python layer itself (a cell that is not a
+raise :class:`DataError`, ``rectify.mcda.`` raise :class:`MCDAError`. Errors found by the Python layer itself (a cell that is not a
 number, a duplicated unit id) are raised the same way, with the same kind of problems.
 """
 
@@ -14,7 +14,7 @@ from typing import Iterable, List
 
 from ._core import Problem
 
-__all__ = ["Error", "SchemeError", "DataError"]
+__all__ = ["Error", "SchemeError", "DataError", "MCDAError"]
 
 
 class Error(ValueError):
@@ -46,6 +46,13 @@ class DataError(Error):
     """The unit data cannot be scored or read (codes ``rectify.data.*`` and ``rectify.io.*``)."""
 
 
-for _cls in (Error, SchemeError, DataError):
+class MCDAError(Error):
+    """An MCDA method refused its input (codes ``rectify.mcda.*``): a NaN in the decision
+    matrix, a negative weight, wrong criterion types, a non-reciprocal AHP matrix, an unknown
+    method name. Messages name the row and column (with the DataFrame's labels when the
+    matrix was one)."""
+
+
+for _cls in (Error, SchemeError, DataError, MCDAError):
     _cls.__module__ = "rectify"
 del _cls
