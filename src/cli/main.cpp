@@ -1,29 +1,17 @@
 // The `rectify` command line. Exit status: 0 success, 1 invalid input (messages on stderr,
 // nothing on stdout), 2 bad usage. Output is built whole before anything is written, so a
-// failure never leaves half a result on stdout.
+// failure never leaves half a result on stdout. `mcda` and `ahp` live in mcda.cpp and ahp.cpp.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 #include <new>
 #include <set>
 
+#include "cli.hpp"
 #include "rectify/rectify.hpp"
 
-namespace {
-
-int write_stdout(const std::string& text) {
-  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-    std::fprintf(stderr, "rectify: cannot write the output\n");
-    return 1;
-  }
-  return 0;
-}
-
-void print_problems(const std::vector<rectify::problem>& ps) {
-  for (const auto& p : ps) std::fprintf(stderr, "rectify: %s\n", p.str().c_str());
-}
-
-}  // namespace
+using rectify::cli::print_problems;
+using rectify::cli::write_stdout;
 
 int main(int argc, char** argv) {
   CLI::App app{"rectify: rectification ledgers and weighted performance assessment (考核)", "rectify"};
@@ -45,6 +33,11 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "check a scheme and report every problem at once");
   validate->add_option("SCHEME", validate_path, "scheme JSON (rectify.scheme/1)")->required();
 
+  rectify::cli::mcda_command mcda;
+  mcda.add_to(app);
+  rectify::cli::ahp_command ahp;
+  ahp.add_to(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -53,6 +46,8 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (mcda.chosen()) return mcda.run();
+    if (ahp.chosen()) return ahp.run();
     if (*validate) {
       auto problems = rectify::io::check_scheme(rectify::io::read_file(validate_path), validate_path);
       if (!problems.empty()) {
@@ -91,6 +86,9 @@ int main(int argc, char** argv) {
     else
       out = rectify::io::result_table(plan, view, result, explain, lang);
     return write_stdout(out);
+  } catch (const rectify::cli::usage_error& e) {
+    std::fprintf(stderr, "rectify: %s\nRun with --help for more information.\n", e.what());
+    return 2;
   } catch (const rectify::error& e) {
     print_problems(e.problems());
     return 1;

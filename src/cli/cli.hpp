@@ -1,0 +1,100 @@
+#pragma once
+// Shared pieces of the `rectify` command line: the usage-error exception (exit 2), writing the
+// output, the small CSV cell reader for the text-valued files (AHP matrices, weight files), and
+// the aligned plain-text tables.
+#include <CLI/CLI.hpp>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rectify/core/error.hpp"
+
+namespace rectify::cli {
+
+/// Bad usage found after CLI11 has parsed the arguments (a `--types` list of the wrong length,
+/// an option the chosen method does not take): main() prints it and exits with status 2.
+class usage_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Writes the whole output; 0, or 1 (with a message) when stdout cannot take it.
+int write_stdout(const std::string& text);
+
+/// `rectify: <problem>` on stderr, one line each.
+void print_problems(const std::vector<problem>& ps);
+
+/// A CSV field as read: its text (unquoted and trimmed) and where it starts (1-based).
+struct csv_cell {
+  std::string text;
+  std::size_t line = 0;
+  std::size_t column = 0;
+};
+using csv_row = std::vector<csv_cell>;
+
+/// The records of a small RFC 4180 file whose cells are text, not numbers (the unit-data
+/// reader of io/csv.hpp turns every cell into a number, so it cannot read "1/3" or a criterion
+/// name). UTF-8 with or without a BOM; LF, CRLF or CR line ends; double-quoted fields with ""
+/// for a quote; spaces and tabs around a field trimmed; blank lines skipped, as in io/csv.hpp.
+/// Errors name `source:line:column`: `rectify.data.binary`, `rectify.data.encoding`,
+/// `rectify.data.syntax`, `rectify.data.empty` (no record at all).
+[[nodiscard]] std::vector<csv_row> read_csv_cells(std::string_view bytes, const std::string& source);
+
+/// `source:line:column` (column 0 leaves it out).
+[[nodiscard]] std::string place(const std::string& source, std::size_t line, std::size_t column = 0);
+
+/// A number as an analyst writes it in a cell or an option: optional sign, digits, optional
+/// fraction and exponent; no inf, nan, hex or thousands separators. False when it is not one.
+[[nodiscard]] bool parse_number(std::string_view text, double& out);
+
+/// Splits a comma list ("+,-,+"), trimming spaces around each item.
+[[nodiscard]] std::vector<std::string> split_list(std::string_view text);
+
+/// A field for CSV output, quoted only when it must be.
+[[nodiscard]] std::string csv_field(std::string_view s);
+
+/// `v` rounded to `decimals` places ("-0.0000" shown as "0.0000").
+[[nodiscard]] std::string fixed(double v, int decimals);
+
+/// A rank as text: "3", or "2.5" for an averaged tie.
+[[nodiscard]] std::string rank_text(double rank);
+
+/// Rows under a header, columns two spaces apart and padded by display width (so Chinese
+/// names line up); `right[c]` right-aligns column c. No trailing spaces.
+[[nodiscard]] std::string aligned_table(const std::vector<std::string>& head,
+                                        const std::vector<std::vector<std::string>>& rows,
+                                        const std::vector<bool>& right);
+
+/// `rectify mcda` and `rectify ahp`: each registers its options on the parent app, then runs
+/// once CLI11 has parsed the arguments (when its subcommand was chosen).
+class mcda_command {
+ public:
+  void add_to(CLI::App& app);
+  [[nodiscard]] bool chosen() const { return sub_ != nullptr && sub_->parsed(); }
+  [[nodiscard]] int run() const;
+
+ private:
+  CLI::App* sub_ = nullptr;
+  std::string matrix_, method_ = "topsis", weights_, types_, format_ = "table", normalization_ = "minmax",
+                       ties_ = "competition", encoding_ = "utf-8", preference_ = "usual", q_, p_, s_;
+  double v_ = 0.5, rho_ = 0.5;
+  CLI::Option *normalization_opt_ = nullptr, *v_opt_ = nullptr, *rho_opt_ = nullptr, *preference_opt_ = nullptr,
+              *q_opt_ = nullptr, *p_opt_ = nullptr, *s_opt_ = nullptr;
+};
+
+class ahp_command {
+ public:
+  void add_to(CLI::App& app);
+  [[nodiscard]] bool chosen() const { return sub_ != nullptr && sub_->parsed(); }
+  [[nodiscard]] int run() const;
+
+ private:
+  CLI::App* sub_ = nullptr;
+  std::string matrix_, method_ = "eigenvector", ri_ = "saaty1980", format_ = "table";
+  double max_cr_ = 0.1;
+  CLI::Option* max_cr_opt_ = nullptr;
+};
+
+}  // namespace rectify::cli
