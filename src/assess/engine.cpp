@@ -89,17 +89,9 @@ void higher_not_tied(const std::vector<double>& sorted, std::vector<std::size_t>
   }
 }
 
-// Numbers in explanations: at most `decimals` places, trailing zeros dropped ("0.5", "3").
+// Numbers in explanations ("0.5", "3").
 std::string fmt(double v, int decimals = 4) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
+  return decimal_text(v, decimals);
 }
 
 struct leaf_trace {

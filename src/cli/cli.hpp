@@ -10,8 +10,11 @@
 #include <vector>
 
 #include "rectify/core/error.hpp"
+#include "rectify/io/results.hpp"
 
 namespace rectify::cli {
+
+using io::csv_field;
 
 /// Bad usage found after CLI11 has parsed the arguments (a `--types` list of the wrong length,
 /// an option the chosen method does not take): main() prints it and exits with status 2.
@@ -51,9 +54,6 @@ using csv_row = std::vector<csv_cell>;
 
 /// Splits a comma list ("+,-,+"), trimming spaces around each item.
 [[nodiscard]] std::vector<std::string> split_list(std::string_view text);
-
-/// A field for CSV output, quoted only when it must be.
-[[nodiscard]] std::string csv_field(std::string_view s);
 
 /// `v` rounded to `decimals` places ("-0.0000" shown as "0.0000").
 [[nodiscard]] std::string fixed(double v, int decimals);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "cli.hpp"
+#include "rectify/io/csv.hpp"
 #include "rectify/io/results.hpp"
 
 namespace rectify::cli {
@@ -17,39 +18,6 @@ std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
   return s;
-}
-
-// Offset of the first byte that does not start a well-formed UTF-8 sequence, or npos. The
-// files read here are a few lines long, so a byte-at-a-time check is enough; it keeps bytes of
-// another encoding out of names that end up in JSON output.
-std::size_t find_invalid_utf8(std::string_view s) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  for (std::size_t i = 0; i < s.size();) {
-    const unsigned char c = p[i];
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + len > s.size() || p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (std::size_t k = 2; k < len; ++k)
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-    i += len;
-  }
-  return std::string_view::npos;
 }
 
 }  // namespace
@@ -93,7 +61,7 @@ std::vector<csv_row> read_csv_cells(std::string_view text, const std::string& so
   };
   if (const auto nul = text.find('\0'); nul != std::string_view::npos)
     raise("rectify.data.binary", "", "this is not a text CSV file (a NUL byte); save it as CSV UTF-8", where(nul));
-  if (const auto bad = find_invalid_utf8(text); bad != std::string_view::npos)
+  if (const auto bad = io::find_invalid_utf8(text); bad != std::string_view::npos)
     raise("rectify.data.encoding", "", "invalid UTF-8: save the file as \"CSV UTF-8\"", where(bad));
 
   const auto newline = [&](std::size_t k) -> std::size_t {
@@ -185,16 +153,6 @@ std::vector<std::string> split_list(std::string_view text) {
     text.remove_prefix(comma + 1);
   }
   return items;
-}
-
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string fixed(double v, int decimals) {

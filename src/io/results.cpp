@@ -34,16 +34,6 @@ std::string fixed4(double v) {
   return buf;
 }
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::vector<std::uint32_t> rank_order(const assess::result& r) {
   std::vector<std::uint32_t> order(r.size());
   std::iota(order.begin(), order.end(), 0u);
@@ -67,18 +57,6 @@ const assess::plan& scored_plan(const assess::plan& p, const assess::result& r, 
   if (!p.needs_cohort()) return p;
   holder = assess::with_weights(p, r.derived);
   return *holder;
-}
-
-// Up to `decimals` places, trailing zeros dropped (λmax, CI and CR in the table).
-std::string trimmed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s == "-0" ? "0" : s;
 }
 
 ojson weights_json(const assess::plan& p, const assess::result& r) {
@@ -120,8 +98,8 @@ std::string weights_block(const assess::plan& p, const assess::result& r, bool z
     std::string sep = zh ? "," : ", ";
     std::string about = assess::to_string(d.method);
     if (d.method == assess::weights_method::ahp)
-      about += sep + "λmax = " + trimmed(d.lambda_max, 4) + sep + "CI = " + trimmed(d.ci, 4) + sep +
-               "CR = " + trimmed(d.cr, 4);
+      about += sep + "λmax = " + decimal_text(d.lambda_max) + sep + "CI = " + decimal_text(d.ci) + sep +
+               "CR = " + decimal_text(d.cr);
     else
       about += sep + (zh ? std::to_string(d.units) + " 个单位" : "from " + std::to_string(d.units) + " units");
     if (d.equal_fallback)
@@ -280,6 +258,16 @@ std::string result_table(const assess::plan& p, const table_view& data, const as
         out += "      " + l.node + "  " + l.why + "\n";
   }
   return out + weights_block(p, r, zh);
+}
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
 }
 
 }  // namespace rectify::io

@@ -51,6 +51,9 @@ class error : public std::runtime_error {
 /// A number for a message: up to 12 significant digits ("0.5", "-3", "1e-300", "nan").
 [[nodiscard]] std::string number_text(double v);
 
+/// A number for people: at most `decimals` places, trailing zeros dropped, no "-0" ("0.5", "3").
+[[nodiscard]] std::string decimal_text(double v, int decimals = 4);
+
 /// Quotes a user-supplied string for a message: "name" with control characters escaped.
 [[nodiscard]] std::string quoted(std::string_view s);
 

@@ -53,4 +53,8 @@ struct csv_options {
 /// Throws `rectify.io.open` (with the system's reason) when the file cannot be read.
 [[nodiscard]] rectify::table read_units_csv_file(const std::string& path, const csv_options& options = {});
 
+/// Offset of the first byte that does not start a well-formed UTF-8 sequence (Unicode table 3-7:
+/// no overlongs, no surrogates, nothing above U+10FFFF), or `std::string_view::npos`.
+[[nodiscard]] std::size_t find_invalid_utf8(std::string_view s) noexcept;
+
 }  // namespace rectify::io

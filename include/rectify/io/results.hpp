@@ -33,6 +33,9 @@ namespace rectify::io {
 /// Shortest text that reads back as the same double ("0.1", "87.5", "1e-300").
 [[nodiscard]] std::string format_double(double v);
 
+/// A CSV field: as is, or double-quoted (quotes doubled) when it holds a comma, quote or line break.
+[[nodiscard]] std::string csv_field(std::string_view s);
+
 /// Terminal columns a UTF-8 string takes (East Asian wide characters count 2).
 [[nodiscard]] std::size_t display_width(std::string_view s);
 
