@@ -15,8 +15,9 @@ and interleaved round by round:
               implementation of the same formulas;
   rectify     rectify.mcda.topsis(df, weights, types) (and normalization="vector"),
               rectify.mcda.vikor(df, weights, types), rectify.mcda.weights.entropy(df): the
-              whole public call (argument conversion, the C++ method, the result object with its
-              ranks); the C++ call alone (_core.mcda_*) is shown as a breakdown.
+              whole public call (argument conversion, the C++ method, the result object; its
+              ranks are computed when first read, as NumPy's reference computes none); the C++
+              call alone (_core.mcda_*) is shown as a breakdown.
 
 With --cpp, the C++ bench runs afterwards as a subprocess on identically generated data (same
 checksum, checked) and its own figures (C++ calls vs a C++ read pass, same process) are shown

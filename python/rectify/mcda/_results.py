@@ -62,10 +62,20 @@ class Ranking:
         self._weights = _readonly(np.asarray(weights, dtype=np.float64) / float(np.sum(weights)))
         self._criteria = criteria
         self._ties = ties
-        main = self._fields[self._score_field]
-        self._ranks = _readonly(
-            np.asarray(_core.mcda_rank(scores=main, higher_is_better=self._higher_is_better, ties=ties))
-        )
+        # Ranks are computed on first use: ranking a million scores costs more than TOPSIS itself,
+        # and a caller who only wants the scores should not pay for it. The tie mode is still
+        # checked now, so a bad name fails at the call that gave it.
+        _core.mcda_rank(scores=np.empty(0), higher_is_better=True, ties=ties)
+        self._rank_cache: Optional[np.ndarray] = None
+
+    @property
+    def _ranks(self) -> np.ndarray:
+        if self._rank_cache is None:
+            main = self._fields[self._score_field]
+            self._rank_cache = _readonly(
+                np.asarray(_core.mcda_rank(scores=main, higher_is_better=self._higher_is_better, ties=self._ties))
+            )
+        return self._rank_cache
 
     # -- arrays --------------------------------------------------------------------------
 
@@ -107,7 +117,7 @@ class Ranking:
         return self._ties
 
     def __len__(self) -> int:
-        return int(self._ranks.shape[0])
+        return int(self._fields[self._score_field].shape[0])
 
     def _extra_columns(self) -> List[Tuple[str, Any]]:
         return []
