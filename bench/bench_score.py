@@ -27,7 +27,6 @@ itself touched on top of what the process held, NumPy temporaries and C++ alloca
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import platform
 import sys
@@ -38,54 +37,8 @@ import pandas as pd
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_scheme  # noqa: E402
+from _timing import Timing, _mb, _status_kb  # noqa: E402
 import numpy_reference  # noqa: E402
-
-
-def _status_kb(key: str) -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return -1
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
-
-
-class Timing:
-    def __init__(self, label: str):
-        self.label = label
-        self.s: list[float] = []
-        self.extra_kb = -1
-
-    def run(self, fn):
-        gc.collect()
-        before = _status_kb("VmRSS")
-        peak = _reset_peak()
-        t0 = time.perf_counter()
-        out = fn()
-        self.s.append(time.perf_counter() - t0)
-        if peak:
-            self.extra_kb = max(self.extra_kb, _status_kb("VmHWM") - before)
-        return out
-
-    @property
-    def best(self) -> float:
-        return min(self.s)
-
-    @property
-    def median(self) -> float:
-        return float(np.median(self.s))
-
-
-def _mb(kb: float) -> float:
-    return kb * 1024 / 1e6
 
 
 def make_frame(scheme: dict, n: int, seed: int):
