@@ -1,0 +1,249 @@
+#include "json_text.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <set>
+
+namespace rectify::io::detail {
+
+using json = nlohmann::json;
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// JSON objects may not repeat a key: nlohmann keeps the last one silently, which would hide
+// a typo in a hand-edited file. The parse callback sees every key with the path to it.
+struct duplicate_key_finder {
+  struct frame {
+    bool is_array = false;
+    std::size_t index = 0;
+    std::string key;
+    std::set<std::string> seen;
+  };
+  std::vector<frame> stack;
+  std::vector<problem>* out = nullptr;
+  std::string code;
+
+  std::string pointer() const {
+    std::string p;
+    for (const auto& f : stack) {
+      if (&f == &stack.back()) break;
+      p = f.is_array ? pointer_append(p, f.index) : pointer_append(p, f.key);
+    }
+    return p;
+  }
+  void element_done() {
+    if (!stack.empty() && stack.back().is_array) ++stack.back().index;
+  }
+  bool operator()(int /*depth*/, json::parse_event_t ev, json& parsed) {
+    switch (ev) {
+      case json::parse_event_t::object_start:
+        stack.push_back({false, 0, {}, {}});
+        break;
+      case json::parse_event_t::array_start:
+        stack.push_back({true, 0, {}, {}});
+        break;
+      case json::parse_event_t::key: {
+        auto& f = stack.back();
+        f.key = parsed.get<std::string>();
+        if (!f.seen.insert(f.key).second && out)
+          out->push_back({code,
+                          pointer_append(pointer(), f.key),
+                          "the key " + rectify::quoted(f.key) + " appears twice in one object",
+                          {}});
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        stack.pop_back();
+        element_done();
+        break;
+      case json::parse_event_t::value:
+        element_done();
+        break;
+    }
+    return true;
+  }
+};
+
+// nlohmann's "last read" quotes raw bytes; bytes that are not UTF-8 (GBK text, binary
+// garbage) are escaped as \xNN so that the message itself stays valid UTF-8.
+std::string printable(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80                 ? 1
+                    : c >= 0xC2 && c <= 0xDF ? 2
+                    : c >= 0xE0 && c <= 0xEF ? 3
+                    : c >= 0xF0 && c <= 0xF4 ? 4
+                                             : 0;
+    bool ok = n > 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+      ++i;
+    }
+  }
+  return out;
+}
+
+// Where a SAX parse stopped. nlohmann reports a number that overflows a double (1e400) as
+// out_of_range without a position; parsing again with this finds it.
+struct stop_finder : json::json_sax_t {
+  std::size_t position = 0;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception&) override {
+    position = pos;
+    return false;
+  }
+};
+
+std::pair<std::size_t, std::size_t> line_col(std::string_view text, std::size_t byte) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n')
+      ++line, col = 1;
+    else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
+      ++col;  // count characters
+  }
+  return {line, col};
+}
+
+}  // namespace
+
+std::string describe(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::discarded:
+      return "nothing";
+    default:
+      return "a number";
+  }
+}
+
+std::string unknown_key_message(std::string_view key, std::initializer_list<std::string_view> allowed) {
+  std::string msg = "unknown key " + rectify::quoted(key);
+  std::string_view best;
+  std::size_t best_d = 3;
+  for (auto a : allowed) {
+    std::size_t d = edit_distance(key, a);
+    if (d < best_d) best_d = d, best = a;
+  }
+  if (!best.empty())
+    msg += " (did you mean " + rectify::quoted(best) + "?)";
+  else {
+    msg += " (allowed:";
+    for (auto a : allowed) msg += " " + std::string(a);
+    msg += ")";
+  }
+  return msg;
+}
+
+json_text parse_json_text(std::string_view text, std::string_view source, std::string_view prefix,
+                          std::string_view what, std::string_view placeholder, std::vector<problem>& out) {
+  const std::string pre(prefix);
+  json_text res;
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    out.push_back({pre + ".syntax", "", "the file is empty; expected a JSON object", {}});
+    res.status = json_text_status::syntax;
+    return res;
+  }
+  auto place = [&](std::size_t byte) {
+    auto [line, col] = line_col(text, byte);
+    return std::string(source.empty() ? placeholder : source) + ":" + std::to_string(line) + ":" + std::to_string(col);
+  };
+  // nlohmann/json takes a NUL for the end of the text, which would accept a valid document
+  // followed by anything; a NUL never belongs in JSON text.
+  if (auto nul = text.find('\0'); nul != std::string_view::npos) {
+    out.push_back({pre + ".syntax", "",
+                   "this is not a text file (NUL byte); " + std::string(what) + " is UTF-8 JSON text", place(nul)});
+    res.status = json_text_status::syntax;
+    return res;
+  }
+  std::vector<problem> dups;
+  try {
+    duplicate_key_finder finder;
+    finder.out = &dups;
+    finder.code = pre + ".duplicate_key";
+    res.doc = json::parse(text.begin(), text.end(), std::ref(finder), /*allow_exceptions=*/true,
+                          /*ignore_comments=*/false);
+  } catch (const json::parse_error& e) {
+    // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 3,
+    // column 5: syntax error ..."; keep only the explanation and put the place in front.
+    std::string whole = e.what();
+    auto pos = whole.find(": ");
+    std::string msg = pos == std::string::npos ? whole : whole.substr(pos + 2);
+    if (auto p2 = msg.find("syntax error"); p2 != std::string::npos) msg = msg.substr(p2);
+    std::string where = place(e.byte == 0 ? 0 : e.byte - 1);
+    if (msg.find("invalid UTF-8") != std::string::npos || msg.find("ill-formed UTF-8") != std::string::npos)
+      msg += " (the file must be UTF-8; a GBK file from an older editor must be re-saved as UTF-8)";
+    if ((msg.find("invalid literal") != std::string::npos || msg.find("invalid number") != std::string::npos) &&
+        e.byte > 0) {
+      // Python's json.dump writes NaN and Infinity, which are not JSON.
+      auto rest = text.substr(text.find_last_of(":[,", e.byte - 1) + 1);
+      rest.remove_prefix(std::min(rest.find_first_not_of(" \t\r\n-"), rest.size()));
+      if (rest.starts_with("NaN") || rest.starts_with("Infinity"))
+        msg += " (NaN and Infinity are not JSON numbers; write a finite number)";
+    }
+    out.push_back({pre + ".syntax", "", printable(msg), where});
+    res.status = json_text_status::syntax;
+    return res;
+  } catch (const json::out_of_range& e) {
+    // "[json.exception.out_of_range.406] number overflow parsing '1e400'": valid JSON, but not
+    // a finite double.
+    std::string whole = e.what();
+    auto open = whole.find('\''), close = whole.rfind('\'');
+    std::string number = open < close ? whole.substr(open + 1, close - open - 1) : whole;
+    stop_finder finder;
+    (void)json::sax_parse(text.begin(), text.end(), &finder);
+    out.push_back({pre + ".bad_number", "",
+                   "number " + printable(number) + " is out of the range of a double (numbers must be finite)",
+                   place(finder.position == 0 ? 0 : finder.position - 1)});
+    res.status = json_text_status::overflow;
+    return res;
+  }
+  for (auto& d : dups) out.push_back(std::move(d));
+  return res;
+}
+
+}  // namespace rectify::io::detail

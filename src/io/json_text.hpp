@@ -1,0 +1,40 @@
+#pragma once
+// Reading JSON text the way every rectify file format does (schemes, ledgers): one place for
+// the syntax, encoding and duplicate-key problems and their positions, so that the formats
+// report them alike. Private to src/io (it includes nlohmann/json).
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rectify/core/error.hpp"
+
+namespace rectify::io::detail {
+
+/// How a parse ended: a document, a text that is not JSON (`<prefix>.syntax`), or JSON with a
+/// number beyond a double (`<prefix>.bad_number`).
+enum class json_text_status { ok, syntax, overflow };
+
+struct json_text {
+  nlohmann::json doc;  ///< set when `status` is ok
+  json_text_status status = json_text_status::ok;
+};
+
+/// Parses `text`, appending problems to `out` with codes `<prefix>.syntax`,
+/// `<prefix>.duplicate_key` and `<prefix>.bad_number` (`prefix` e.g. "rectify.scheme"). A
+/// syntax or number problem carries `source:line:column` in its `source`; duplicate keys carry a
+/// JSON pointer and an empty source (the caller names the file). `what` names the document in
+/// messages ("a scheme"); `placeholder` stands in for an empty `source` ("<scheme>"). A repeated
+/// key is reported but the document is still returned (nlohmann keeps the last value).
+[[nodiscard]] json_text parse_json_text(std::string_view text, std::string_view source, std::string_view prefix,
+                                        std::string_view what, std::string_view placeholder, std::vector<problem>& out);
+
+/// "a string", "an array", "null"...: the type of a JSON value for a message.
+[[nodiscard]] std::string describe(const nlohmann::json& j);
+
+/// `unknown key "nmae" (did you mean "name"?)`, or `(allowed: a b c)` when nothing is close.
+[[nodiscard]] std::string unknown_key_message(std::string_view key, std::initializer_list<std::string_view> allowed);
+
+}  // namespace rectify::io::detail
