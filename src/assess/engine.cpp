@@ -109,13 +109,8 @@ class collector {
     ++count_;
     if (items_.size() >= kMaxReported) return;
     std::string where;
-    const auto* pv = t_.provenance;
-    if (pv && unit < pv->row_lines.size()) {
-      where = pv->source + ":" + std::to_string(pv->row_lines[unit]);
-      auto c = input >= 0 ? col_[static_cast<std::size_t>(input)] : -1;
-      if (c >= 0 && static_cast<std::size_t>(c) < pv->column_numbers.size())
-        where += ":" + std::to_string(pv->column_numbers[static_cast<std::size_t>(c)]);
-    }
+    if (const auto* pv = t_.provenance)
+      where = pv->place(unit, input >= 0 ? col_[static_cast<std::size_t>(input)] : -1);
     std::string what = "unit " + rectify::quoted(t_.units[unit]);
     if (input >= 0) what += ", input " + rectify::quoted(p_.inputs[static_cast<std::size_t>(input)]);
     items_.push_back({std::move(code), "", what + ": " + message, where});

@@ -4,6 +4,7 @@
 // the aligned plain-text tables.
 #include <CLI/CLI.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -95,6 +96,24 @@ class ahp_command {
   std::string matrix_, method_ = "eigenvector", ri_ = "saaty1980", format_ = "table";
   double max_cr_ = 0.1;
   CLI::Option* max_cr_opt_ = nullptr;
+};
+
+/// `rectify ledger validate|status|overdue|inputs|act|verify|timeline` (ledger.cpp).
+class ledger_command {
+ public:
+  void add_to(CLI::App& app);
+  [[nodiscard]] bool chosen() const { return sub_ != nullptr && sub_->parsed(); }
+  [[nodiscard]] int run() const;
+
+ private:
+  [[nodiscard]] int run_act() const;
+  CLI::App *sub_ = nullptr, *validate_ = nullptr, *status_ = nullptr, *overdue_ = nullptr, *inputs_ = nullptr,
+           *act_ = nullptr, *verify_ = nullptr, *timeline_ = nullptr;
+  std::string path_, as_of_, group_ = "unit", format_ = "table", measure_, action_, person_, at_, task_, note_, file_,
+                             from_, to_, timeline_group_;
+  std::int64_t level_ = 0;
+  CLI::Option *level_opt_ = nullptr, *at_opt_ = nullptr, *task_opt_ = nullptr, *note_opt_ = nullptr,
+              *file_opt_ = nullptr;
 };
 
 }  // namespace rectify::cli

@@ -1,11 +1,14 @@
 // The `rectify` command line. Exit status: 0 success, 1 invalid input (messages on stderr,
 // nothing on stdout), 2 bad usage. Output is built whole before anything is written, so a
-// failure never leaves half a result on stdout. `mcda` and `ahp` live in mcda.cpp and ahp.cpp.
+// failure never leaves half a result on stdout. `mcda`, `ahp` and `ledger` live in mcda.cpp, ahp.cpp
+// and ledger.cpp.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <new>
 #include <set>
+#include <vector>
 
 #include "cli.hpp"
 #include "rectify/rectify.hpp"
@@ -18,11 +21,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "rectify 0.1.0");
 
-  std::string scheme_path, data_path, format = "table", language = "zh", encoding = "utf-8";
+  std::string scheme_path, format = "table", language = "zh", encoding = "utf-8";
+  std::vector<std::string> data_paths;
   bool explain = false;
   auto* score = app.add_subcommand("score", "score units from an assessment scheme and a unit CSV");
   score->add_option("SCHEME", scheme_path, "scheme JSON (rectify.scheme/1)")->required();
-  score->add_option("DATA", data_path, "unit CSV: a `unit` column, then one column per input")->required();
+  score
+      ->add_option("DATA", data_paths,
+                   "unit CSV: a `unit` column, then one column per input; several files are joined on `unit` "
+                   "(e.g. units.csv and the output of `rectify ledger inputs`)")
+      ->required();
   score->add_option("--format", format, "table (ranked, rounded), json or csv (full precision)")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   score->add_flag("--explain", explain, "table: lost points under each unit; csv: the lost points as rows");
@@ -37,6 +45,8 @@ int main(int argc, char** argv) {
   mcda.add_to(app);
   rectify::cli::ahp_command ahp;
   ahp.add_to(app);
+  rectify::cli::ledger_command ledger;
+  ledger.add_to(app);
 
   try {
     app.parse(argc, argv);
@@ -48,6 +58,7 @@ int main(int argc, char** argv) {
   try {
     if (mcda.chosen()) return mcda.run();
     if (ahp.chosen()) return ahp.run();
+    if (ledger.chosen()) return ledger.run();
     if (*validate) {
       auto problems = rectify::io::check_scheme(rectify::io::read_file(validate_path), validate_path);
       if (!problems.empty()) {
@@ -67,14 +78,30 @@ int main(int argc, char** argv) {
     auto plan = rectify::assess::compile(rectify::io::load_scheme_file(scheme_path));
     rectify::io::csv_options copt;
     copt.encoding = encoding;
-    auto data = rectify::io::read_units_csv_file(data_path, copt);
+    std::vector<rectify::table> parts;
+    for (const auto& path : data_paths) parts.push_back(rectify::io::read_units_csv_file(path, copt));
+    const std::size_t first_units = parts.front().units.size();
+    auto data = parts.size() == 1 ? std::move(parts.front()) : rectify::join(parts);
+    if (data.units.size() > first_units) {
+      // A unit only a later file names is usually a typo or a unit the main file forgot.
+      std::string extra;
+      for (std::size_t i = first_units; i < data.units.size(); ++i)
+        extra += (extra.empty() ? "" : ", ") + data.units[i];
+      std::fprintf(stderr, "rectify: note: units not in %s, scored from the other files only: %s\n",
+                   data_paths.front().c_str(), extra.c_str());
+    }
     std::set<std::string> used(plan.inputs.begin(), plan.inputs.end());
-    std::string unused;
-    for (const auto& c : data.columns)
-      if (!used.count(c)) unused += (unused.empty() ? "" : ", ") + c;
-    if (!unused.empty())
-      std::fprintf(stderr, "rectify: note: %s: columns the scheme does not use are ignored: %s\n", data_path.c_str(),
-                   unused.c_str());
+    // Named per file, since with several DATA files the reader wants to know where to look.
+    std::map<std::string, std::string> unused;
+    for (std::size_t j = 0; j < data.columns.size(); ++j) {
+      if (used.count(data.columns[j])) continue;
+      const auto& pv = data.provenance;
+      auto& list = unused[pv.parts.empty() ? pv.source : pv.parts[pv.column_part[j]].source];
+      list += (list.empty() ? "" : ", ") + data.columns[j];
+    }
+    for (const auto& [file, columns] : unused)
+      std::fprintf(stderr, "rectify: note: %s: columns the scheme does not use are ignored: %s\n", file.c_str(),
+                   columns.c_str());
     auto view = data.view();
     auto result = rectify::assess::score(plan, view);
     auto lang = language == "en" ? rectify::assess::lang::en : rectify::assess::lang::zh;
