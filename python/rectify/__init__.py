@@ -5,6 +5,8 @@
 >>> result = scheme.score(pd.read_csv("examples/data/units.csv"))
 >>> result.to_frame()          # one row per unit: score, grade, rank, points of every node
 >>> result.explain("wa_baima") # why a unit lost points
+>>> ledger = rectify.Ledger.load("examples/data/ledger.json")   # the rectification ledger
+>>> ledger.status(by="unit"); ledger.inputs()                   # metrics as DataFrames
 
 The compiled core (``rectify._core``) is private; everything here wraps it.
 """
@@ -13,8 +15,9 @@ from __future__ import annotations
 
 from . import mcda
 from ._core import Problem
-from ._errors import DataError, Error, MCDAError, SchemeError
+from ._errors import DataError, Error, LedgerError, MCDAError, SchemeError
 from ._io import read_units_csv
+from ._ledger import Ledger, VerifyReport
 from ._result import Result
 from ._scheme import Scheme
 
@@ -23,11 +26,14 @@ __version__ = "0.1.0"
 __all__ = [
     "DataError",
     "Error",
+    "Ledger",
+    "LedgerError",
     "MCDAError",
     "Problem",
     "Result",
     "Scheme",
     "SchemeError",
+    "VerifyReport",
     "__version__",
     "mcda",
     "read_units_csv",

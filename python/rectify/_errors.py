@@ -4,8 +4,10 @@ Every error that the C++ library throws reaches Python as one of these, with the
 the C++ ``what()`` (one problem per line) and the problems themselves in ``.problems``. The
 translation is registered in the binding layer (``python/src/module.cpp``): codes starting
 with ``rectify.scheme.`` raise :class:`SchemeError`, ``rectify.data.`` and ``rectify.io.``
-raise :class:`DataError`, ``rectify.mcda.`` raise :class:`MCDAError`. Errors found by the Python layer itself (a cell that is not a
-number, a duplicated unit id) are raised the same way, with the same kind of problems.
+raise :class:`DataError`, ``rectify.mcda.`` raise :class:`MCDAError`, ``rectify.ledger.`` raise
+:class:`LedgerError`. Errors found by the Python layer itself (a cell that is not a number, a
+duplicated unit id, a naive datetime given to ``Ledger.act``) are raised the same way, with the
+same kind of problems.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Iterable, List
 
 from ._core import Problem
 
-__all__ = ["Error", "SchemeError", "DataError", "MCDAError"]
+__all__ = ["Error", "SchemeError", "DataError", "MCDAError", "LedgerError"]
 
 
 class Error(ValueError):
@@ -53,6 +55,14 @@ class MCDAError(Error):
     matrix was one)."""
 
 
-for _cls in (Error, SchemeError, DataError, MCDAError):
+class LedgerError(Error):
+    """A ledger is not valid or refused an action (codes ``rectify.ledger.*``): a malformed
+    file, a guard that refuses an event (``rectify.ledger.guard``, the message is the guard's
+    reason, e.g. ``P1.M1: submit needs evidence``), a log that does not verify, a save that
+    would lose events someone else appended (``rectify.ledger.conflict``), a bad date. Files
+    that cannot be read or written raise :class:`DataError` (``rectify.io.*``) as everywhere."""
+
+
+for _cls in (Error, SchemeError, DataError, MCDAError, LedgerError):
     _cls.__module__ = "rectify"
 del _cls

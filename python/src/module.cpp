@@ -14,11 +14,13 @@ namespace rectify::python {
 namespace {
 
 // The Python class for an error code: `rectify.scheme.*` is a SchemeError, `rectify.data.*` and
-// `rectify.io.*` a DataError, `rectify.mcda.*` an MCDAError, anything else the common base.
+// `rectify.io.*` a DataError, `rectify.mcda.*` an MCDAError, `rectify.ledger.*` a LedgerError,
+// anything else the common base.
 const char* class_for(std::string_view code) {
   if (code.starts_with("rectify.scheme.")) return "SchemeError";
   if (code.starts_with("rectify.data.") || code.starts_with("rectify.io.")) return "DataError";
   if (code.starts_with("rectify.mcda.")) return "MCDAError";
+  if (code.starts_with("rectify.ledger.")) return "LedgerError";
   return "Error";
 }
 
@@ -89,4 +91,5 @@ PYBIND11_MODULE(_core, m) {
   rectify::python::init_assess(m);
   rectify::python::init_io(m);
   rectify::python::init_mcda(m);
+  rectify::python::init_ledger(m);
 }
