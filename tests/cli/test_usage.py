@@ -13,11 +13,15 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 SCHEME = "examples/data/scheme.json"
 UNITS = "examples/data/units.csv"
+LEDGER = "examples/data/ledger.json"
+AS_OF = "2026-11-30"
+RECT_INPUTS = ["rect_completion_rate", "rect_on_time_rate", "rect_returned", "rect_overdue"]  # what the scheme reads
 
 failures = []
 
@@ -87,22 +91,46 @@ def main():
            err.strip() == "rectify: no/such/scheme.json: [rectify.io.open] cannot read the file: No such file or directory",
            f"exit {code}: {err.strip()}")
 
-    # validate on the sample scheme: 7 groups, 20 leaves, 4 grades. Inputs: 22 rule and count
-    # columns of units.csv besides `unit` and `headcount`... every column the scheme reads.
+    # validate on the sample scheme: 8 groups, 23 leaves, 4 grades. Inputs: every column of
+    # units.csv besides `unit` and `headcount`, and four of the ledger's five rect_* inputs.
     code, out, err = run(cli, "validate", SCHEME)
     expect("validate sample: exit 0", code == 0, err)
     with open(os.path.join(ROOT, UNITS), encoding="utf-8") as f:
         header = next(csv.reader(f))
-    inputs = len(header) - 2  # all but `unit` and `headcount`
+    inputs = len(header) - 2 + len(RECT_INPUTS)  # all but `unit` and `headcount`, and the ledger's
     expect("validate sample: summary",
-           out == f"{SCHEME}: valid: hw-party-2026, 20 leaves, 7 groups, {inputs} inputs, 4 grades\n", repr(out))
+           out == f"{SCHEME}: valid: hw-party-2026, 23 leaves, 8 groups, {inputs} inputs, 4 grades\n", repr(out))
     expect("validate sample: nothing on stderr", err == "", err)
 
+    # The sample's main job: the ledger's inputs joined with units.csv (README, scripts/demo.sh).
+    code, rect_csv, err = run(cli, "ledger", "inputs", LEDGER, "--as-of", AS_OF)
+    expect("ledger inputs: exit 0", code == 0, err)
+    tmp = tempfile.TemporaryDirectory()
+    rect = os.path.join(tmp.name, "rect.csv")
+    with open(rect, "w", encoding="utf-8") as f:
+        f.write(rect_csv)
+    code, out, err = run(cli, "score", SCHEME, UNITS)
+    expect("units.csv alone: exit 0 (the ledger's inputs are missing and reweighted)", code == 0, err)
+    code, out, err = run(cli, "score", SCHEME, UNITS, rect, rect)
+    expect("a column in two DATA files: exit 1, nothing on stdout, both files named",
+           code == 1 and out == "" and err.startswith(
+               f"rectify: {rect}: [rectify.data.duplicate_column] column \"rect_total\" is in both {rect} and {rect}"),
+           err)
+    extra = os.path.join(tmp.name, "extra.csv")
+    with open(extra, "w", encoding="utf-8") as f:
+        f.write("unit,rect_x\nnew_unit,1\n")
+    code, out, err = run(cli, "score", SCHEME, UNITS, extra, "--format", "csv")
+    expect("a unit only a later file has is noted and scored from what there is",
+           code == 0 and f"rectify: note: units not in {UNITS}, scored from the other files only: new_unit" in err
+           and out.splitlines()[-1].startswith("new_unit,"), err + out[-200:])
+
     # score --format json: valid JSON, units in input order, every field of scoring.md §7.
-    code, out, err = run(cli, "score", SCHEME, UNITS, "--format", "json")
+    code, out, err = run(cli, "score", SCHEME, UNITS, rect, "--format", "json")
     expect("json: exit 0", code == 0, err)
-    expect("json: the unused column is noted once on stderr",
-           err == f"rectify: note: {UNITS}: columns the scheme does not use are ignored: headcount\n", err)
+    expect("json: the unused columns are noted once per file on stderr",
+           sorted(err.splitlines()) == sorted([
+               f"rectify: note: {UNITS}: columns the scheme does not use are ignored: headcount",
+               f"rectify: note: {rect}: columns the scheme does not use are ignored: rect_total"]), err)
     try:
         doc = json.loads(out)
     except ValueError as e:
@@ -141,7 +169,7 @@ def main():
     # Under "reweight" the dropped leaf is absent from nodes; a missing count is not dropped.
     expect("json: a dropped leaf is not in nodes",
            "civilisation.publicity" not in by["wa_hebei"]["nodes"] and "civilisation.publicity" in by["wa_qingshan"]["nodes"])
-    expect("json: a missing count drops nothing", len(by["wa_shuiyuan"]["nodes"]) == 27,
+    expect("json: a missing count drops nothing", len(by["wa_shuiyuan"]["nodes"]) == 31,
            str(len(by["wa_shuiyuan"]["nodes"])))
     # 优秀 has a quota of 20%: at most floor(0.2 × 18) = 3 units (ties aside).
     top = [u for u in units if u["grade"] == "优秀"]
@@ -154,7 +182,7 @@ def main():
            all({"node", "points", "why"} == set(item) for u in units for item in u["lost"]))
 
     # --format csv: the header of scoring.md §7, one row per unit, in input order.
-    code, out, err = run(cli, "score", SCHEME, UNITS, "--format", "csv")
+    code, out, err = run(cli, "score", SCHEME, UNITS, rect, "--format", "csv")
     expect("csv: exit 0", code == 0, err)
     table = list(csv.reader(io.StringIO(out)))
     expect("csv: header", table and table[0][:8] == ["unit", "score", "base", "bonus", "penalty", "band", "grade", "rank"]
@@ -163,16 +191,16 @@ def main():
     expect("csv: the same scores as json",
            all(abs(float(r[1]) - by[r[0]]["score"]) == 0 for r in table[1:]))
 
-    code, out, err = run(cli, "score", SCHEME, UNITS, "--format", "csv", "--explain")
+    code, out, err = run(cli, "score", SCHEME, UNITS, rect, "--format", "csv", "--explain")
     expect("csv --explain: exit 0 and the lost-points header", code == 0 and out.startswith("unit,node,points,why\n"),
            out[:100])
 
     # The table: ranked, one row per unit (after a title and a header).
-    code, out, err = run(cli, "score", SCHEME, UNITS)
+    code, out, err = run(cli, "score", SCHEME, UNITS, rect)
     lines = out.splitlines()
     expect("table: exit 0, title, header and 18 rows", code == 0 and len(lines) == 2 + len(names), out[:300])
     expect("table: first row is rank 1", len(lines) > 2 and lines[2].split()[0] == "1", lines[2] if len(lines) > 2 else "")
-    code, out_en, _ = run(cli, "score", SCHEME, UNITS, "--lang", "en", "--explain")
+    code, out_en, _ = run(cli, "score", SCHEME, UNITS, rect, "--lang", "en", "--explain")
     expect("table --lang en --explain: exit 0, English header", code == 0 and "rank" in out_en.splitlines()[1])
     return finish()
 

@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "data"
 SCHEME_JSON = EXAMPLES / "scheme.json"
 UNITS_CSV = EXAMPLES / "units.csv"
+LEDGER_JSON = EXAMPLES / "ledger.json"
+AS_OF = "2026-11-30"  # the sample ledger's "today"
 
 # A small valid scheme: a linear rule, a deduction-only leaf and two grades.
 MINI: Dict[str, Any] = {
@@ -57,13 +59,16 @@ def scheme() -> rectify.Scheme:
 
 @pytest.fixture
 def units_frame():
-    """The sample units read by pandas (a `unit` column, int and float columns, NaN cells)."""
+    """The sample units read by pandas (a `unit` column, int and float columns, NaN cells),
+    with the sample ledger's rect_* inputs as of AS_OF joined on, as the README does it."""
     import pandas as pd
 
     kwargs: Dict[str, Any] = {}
     if int(pd.__version__.split(".")[0]) < 3:
         kwargs["float_precision"] = "round_trip"  # pandas 3 parses exactly by default
-    return pd.read_csv(UNITS_CSV, **kwargs)
+    units = pd.read_csv(UNITS_CSV, **kwargs)
+    rect = rectify.Ledger.load(LEDGER_JSON).inputs(AS_OF)
+    return units.merge(rect, left_on="unit", right_index=True, how="left")
 
 
 @pytest.fixture(scope="session")
@@ -72,9 +77,15 @@ def cli_json() -> Dict[str, Any]:
     cli = os.environ.get("RECTIFY_CLI")
     if not cli:
         pytest.skip("RECTIFY_CLI is not set (the path of the rectify command line)")
-    out = subprocess.run(
-        [cli, "score", str(SCHEME_JSON), str(UNITS_CSV), "--format", "json"],
-        check=True,
-        capture_output=True,
-    )
+    import tempfile
+
+    rect = subprocess.run([cli, "ledger", "inputs", str(LEDGER_JSON), "--as-of", AS_OF], check=True, capture_output=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        rect_csv = Path(tmp) / "rect.csv"
+        rect_csv.write_bytes(rect.stdout)
+        out = subprocess.run(
+            [cli, "score", str(SCHEME_JSON), str(UNITS_CSV), str(rect_csv), "--format", "json"],
+            check=True,
+            capture_output=True,
+        )
     return {"text": out.stdout.decode("utf-8"), "doc": json.loads(out.stdout)}
