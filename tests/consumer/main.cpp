@@ -1,11 +1,12 @@
 // Scores a scheme given on the command line against a unit CSV; prints "units=N top=ID", then
 // "smaa=B" (the first-rank acceptability of a dominating alternative, run on two threads, so the
-// installed package must carry its Threads dependency).
+// installed package must carry its Threads dependency), then "ledger=N ok" for the ledger given as
+// the third argument (verified with SHA-256, so the package must carry its OpenSSL dependency).
 #include <cstdio>
 #include <rectify/rectify.hpp>
 
 int main(int argc, char** argv) {
-  if (argc != 3) return 2;
+  if (argc != 4) return 2;
   try {
     auto plan = rectify::assess::compile(rectify::io::load_scheme_file(argv[1]));
     auto data = rectify::io::read_units_csv_file(argv[2]);
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
     o.threads = 2;
     auto s = rectify::mcda::smaa(x, Eigen::Vector2i(1, -1), o);
     std::printf("smaa=%g\n", s.acceptability(0, 0));
+    auto ledger = rectify::io::load_ledger_file(argv[3]);
+    std::printf("ledger=%zu %s\n", ledger.log.size(), rectify::ledger::verify(ledger).ok() ? "ok" : "broken");
     return 0;
   } catch (const rectify::error& e) {
     std::fprintf(stderr, "%s\n", e.what());

@@ -13,8 +13,9 @@ run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix)
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/build -G ${GENERATOR}
     -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release)
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
-run(${WORK_DIR}/build/consumer ${SOURCE_DIR}/examples/data/scheme.json ${SOURCE_DIR}/examples/data/units.csv)
-if(NOT LAST_OUTPUT MATCHES "^units=[0-9]+ top=[A-Za-z0-9_]+\nsmaa=1\n$")
+run(${WORK_DIR}/build/consumer ${SOURCE_DIR}/examples/data/scheme.json ${SOURCE_DIR}/examples/data/units.csv
+    ${SOURCE_DIR}/examples/data/ledger.json)
+if(NOT LAST_OUTPUT MATCHES "^units=[0-9]+ top=[A-Za-z0-9_]+\nsmaa=1\nledger=[0-9]+ ok\n$")
   message(FATAL_ERROR "unexpected consumer output: ${LAST_OUTPUT}")
 endif()
 message(STATUS "consumer: ${LAST_OUTPUT}")
