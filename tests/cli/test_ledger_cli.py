@@ -30,25 +30,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import unicodedata
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+from clitest import ROOT, expect, failures, width
+
 SMALL = os.path.join(ROOT, "tests", "data", "ledger", "small.json")
 BAD = os.path.join(ROOT, "tests", "data", "ledger_bad")
 LEDGER = "ledger.json"  # inside the temporary folder, which is the working directory
 ZERO = "0" * 64
 STATES = ["planned", "in_progress", "submitted", "verified", "closed"]
-
-failures = []
-
-
-def expect(label, condition, detail=""):
-    if condition:
-        print(f"ok   {label}")
-    else:
-        failures.append(label)
-        print(f"FAIL {label}" + (f"\n    {detail}" if detail else ""))
 
 
 class Runner:
@@ -115,10 +104,6 @@ def untouched(path, snap):
 # ---------------------------------------------------------------------------------------------
 # Plain-text tables: cells are separated by two or more spaces; columns line up by display width
 # (East Asian wide characters count 2).
-
-
-def width(s):
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
 def cells_with_starts(line):

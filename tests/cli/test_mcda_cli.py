@@ -16,34 +16,17 @@ import io
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
-import unicodedata
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+from clitest import ROOT, expect, failures, run, width
+
 MATRIX = "examples/data/mcda/field_units.csv"
 AHP = "examples/data/mcda/criteria_ahp.csv"
 WEIGHTS = "examples/data/mcda/weights.csv"
 TYPES = "+,-,-,+,+,-"
 DATA = "tests/data/mcda"
 METHODS = ["wsm", "wpm", "topsis", "vikor", "copras", "promethee2", "gra"]
-
-failures = []
-
-
-def run(cli, *args):
-    p = subprocess.run([cli] + list(args), cwd=ROOT, capture_output=True, timeout=60)
-    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
-
-
-def expect(label, condition, detail=""):
-    if condition:
-        print(f"ok   {label}")
-    else:
-        failures.append(label)
-        print(f"FAIL {label}" + (f"\n    {detail}" if detail else ""))
 
 
 def close(a, b, rel=1e-9):
@@ -122,10 +105,6 @@ def competition_ranks(scores, higher=True):
 
 def round_sig(v):
     return float(f"{v:.12g}")
-
-
-def width(s):
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
 def usage(cli, label, *args, says=None):

@@ -11,32 +11,16 @@ import csv
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+from clitest import ROOT, expect, failures, run
+
 SCHEME = "examples/data/scheme.json"
 UNITS = "examples/data/units.csv"
 LEDGER = "examples/data/ledger.json"
 AS_OF = "2026-11-30"
 RECT_INPUTS = ["rect_completion_rate", "rect_on_time_rate", "rect_returned", "rect_overdue"]  # what the scheme reads
-
-failures = []
-
-
-def run(cli, *args):
-    p = subprocess.run([cli] + list(args), cwd=ROOT, capture_output=True, timeout=60)
-    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
-
-
-def expect(label, condition, detail=""):
-    if condition:
-        print(f"ok   {label}")
-    else:
-        failures.append(label)
-        print(f"FAIL {label}" + (f"\n    {detail}" if detail else ""))
 
 
 def usage(cli, label, *args):
