@@ -2,8 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <functional>
-#include <set>
+#include <utility>
 
 namespace rectify::io::detail {
 
@@ -26,59 +25,134 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-// JSON objects may not repeat a key: nlohmann keeps the last one silently, which would hide
-// a typo in a hand-edited file. The parse callback sees every key with the path to it.
-struct duplicate_key_finder {
-  struct frame {
-    bool is_array = false;
-    std::size_t index = 0;
-    std::string key;
-    std::set<std::string> seen;
-  };
-  std::vector<frame> stack;
-  std::vector<problem>* out = nullptr;
-  std::string code;
+// Builds the document from nlohmann's SAX events, as json_sax_dom_parser does, and refuses
+// nothing but reports every repeated key: JSON objects may not repeat a key, and nlohmann keeps
+// the last one silently, which would hide a typo in a hand-edited file. (nlohmann's callback
+// parser could see the keys too, but in 3.11.2 its end_object scans the parent container after
+// every object, which makes an array of n objects cost O(n^2): minutes for a large ledger.)
+class dom_builder {
+ public:
+  using number_integer_t = json::number_integer_t;
+  using number_unsigned_t = json::number_unsigned_t;
+  using number_float_t = json::number_float_t;
+  using string_t = json::string_t;
+  using binary_t = json::binary_t;
 
-  std::string pointer() const {
-    std::string p;
-    for (const auto& f : stack) {
-      if (&f == &stack.back()) break;
-      p = f.is_array ? pointer_append(p, f.index) : pointer_append(p, f.key);
-    }
-    return p;
+  dom_builder(json& root, std::vector<problem>& dups, std::string code, const json_array_sink* sink)
+      : root_(root), dups_(dups), code_(std::move(code)), sink_(sink) {}
+
+  bool null() { return value(nullptr); }
+  bool boolean(bool v) { return value(v); }
+  bool number_integer(number_integer_t v) { return value(v); }
+  bool number_unsigned(number_unsigned_t v) { return value(v); }
+  bool number_float(number_float_t v, const string_t& /*text*/) { return value(v); }
+  bool string(string_t& v) { return value(v); }
+  bool binary(binary_t& v) { return value(std::move(v)); }
+
+  bool start_object(std::size_t /*size*/) {
+    stack_.push_back({place(json::value_t::object), nullptr, 0, false});
+    return true;
   }
-  void element_done() {
-    if (!stack.empty() && stack.back().is_array) ++stack.back().index;
+  bool key(string_t& k) {
+    frame& f = stack_.back();
+    auto [it, fresh] = f.value->get_ptr<json::object_t*>()->try_emplace(k);
+    if (!fresh)
+      dups_.push_back(
+          {code_, pointer_append(pointer(), k), "the key " + rectify::quoted(k) + " appears twice in one object", {}});
+    f.key = &it->first;
+    member_ = &it->second;
+    stream_next_ = sink_ && stack_.size() == 1 && k == sink_->key;
+    if (stream_next_) streamed_ = false;  // a repeated key: its last value counts
+    return true;
   }
-  bool operator()(int /*depth*/, json::parse_event_t ev, json& parsed) {
-    switch (ev) {
-      case json::parse_event_t::object_start:
-        stack.push_back({false, 0, {}, {}});
-        break;
-      case json::parse_event_t::array_start:
-        stack.push_back({true, 0, {}, {}});
-        break;
-      case json::parse_event_t::key: {
-        auto& f = stack.back();
-        f.key = parsed.get<std::string>();
-        if (!f.seen.insert(f.key).second && out)
-          out->push_back({code,
-                          pointer_append(pointer(), f.key),
-                          "the key " + rectify::quoted(f.key) + " appears twice in one object",
-                          {}});
-        break;
-      }
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        stack.pop_back();
-        element_done();
-        break;
-      case json::parse_event_t::value:
-        element_done();
-        break;
+  bool end_object() { return end(); }
+  bool start_array(std::size_t /*size*/) {
+    const bool stream = stream_next_ && stack_.size() == 1;
+    stack_.push_back({place(json::value_t::array), nullptr, 0, stream});
+    if (stream) {
+      streamed_ = true;
+      sink_->begin();
     }
     return true;
   }
+  bool end_array() { return end(); }
+
+  // Rethrows nlohmann's own exception (parse_error, out_of_range), as json::parse does.
+  template <class Exception>
+  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/, const Exception& ex) {
+    throw ex;
+  }
+
+  [[nodiscard]] bool streamed() const noexcept { return streamed_; }
+
+ private:
+  struct frame {
+    json* value = nullptr;
+    const std::string* key = nullptr;  // objects: the member being read
+    std::size_t count = 0;             // streamed arrays: elements handed over so far
+    bool stream = false;               // the elements go to the sink
+  };
+
+  // Where a new value goes: the root, the element being streamed, the end of an array or the
+  // member whose key came last.
+  template <class V>
+  json* place(V&& v) {
+    if (stack_.empty()) {
+      root_ = json(std::forward<V>(v));
+      return &root_;
+    }
+    frame& f = stack_.back();
+    if (f.stream) {
+      element_ = json(std::forward<V>(v));
+      return &element_;
+    }
+    if (f.value->is_array()) {
+      auto* arr = f.value->get_ptr<json::array_t*>();
+      arr->emplace_back(std::forward<V>(v));
+      return &arr->back();
+    }
+    *member_ = json(std::forward<V>(v));
+    return member_;
+  }
+  template <class V>
+  bool value(V&& v) {
+    place(std::forward<V>(v));
+    if (!stack_.empty() && stack_.back().stream) hand_over();
+    return true;
+  }
+  bool end() {
+    stack_.pop_back();
+    if (!stack_.empty() && stack_.back().stream) hand_over();
+    return true;
+  }
+  void hand_over() {
+    sink_->element(element_, stack_.back().count++);
+    element_ = json();
+  }
+  // The JSON pointer of the object being read (the innermost frame).
+  std::string pointer() const {
+    std::string p;
+    for (std::size_t i = 0; i + 1 < stack_.size(); ++i) {
+      const frame& f = stack_[i];
+      if (f.stream)
+        p = pointer_append(p, f.count);
+      else if (f.value->is_array())
+        p = pointer_append(p, f.value->size() - 1);
+      else
+        p = pointer_append(p, *f.key);
+    }
+    return p;
+  }
+
+  json& root_;
+  std::vector<problem>& dups_;
+  std::string code_;
+  const json_array_sink* sink_;
+  std::vector<frame> stack_;
+  json* member_ = nullptr;
+  json element_;
+  bool stream_next_ = false;
+  bool streamed_ = false;
 };
 
 // nlohmann's "last read" quotes raw bytes; bytes that are not UTF-8 (GBK text, binary
@@ -173,14 +247,18 @@ std::string unknown_key_message(std::string_view key, std::initializer_list<std:
     msg += " (did you mean " + rectify::quoted(best) + "?)";
   else {
     msg += " (allowed:";
-    for (auto a : allowed) msg += " " + std::string(a);
+    for (auto a : allowed) {
+      msg += ' ';  // not `" " + std::string(a)`: GCC 12 at -O3 warns (-Wrestrict) on that, wrongly
+      msg += a;
+    }
     msg += ")";
   }
   return msg;
 }
 
 json_text parse_json_text(std::string_view text, std::string_view source, std::string_view prefix,
-                          std::string_view what, std::string_view placeholder, std::vector<problem>& out) {
+                          std::string_view what, std::string_view placeholder, std::vector<problem>& out,
+                          const json_array_sink* sink) {
   const std::string pre(prefix);
   json_text res;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
@@ -202,11 +280,10 @@ json_text parse_json_text(std::string_view text, std::string_view source, std::s
   }
   std::vector<problem> dups;
   try {
-    duplicate_key_finder finder;
-    finder.out = &dups;
-    finder.code = pre + ".duplicate_key";
-    res.doc = json::parse(text.begin(), text.end(), std::ref(finder), /*allow_exceptions=*/true,
+    dom_builder builder(res.doc, dups, pre + ".duplicate_key", sink);
+    (void)json::sax_parse(text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json, /*strict=*/true,
                           /*ignore_comments=*/false);
+    res.streamed = builder.streamed();
   } catch (const json::parse_error& e) {
     // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 3,
     // column 5: syntax error ..."; keep only the explanation and put the place in front.

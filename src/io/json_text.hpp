@@ -2,6 +2,8 @@
 // Reading JSON text the way every rectify file format does (schemes, ledgers): one place for
 // the syntax, encoding and duplicate-key problems and their positions, so that the formats
 // report them alike. Private to src/io (it includes nlohmann/json).
+#include <cstddef>
+#include <functional>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -20,6 +22,20 @@ enum class json_text_status { ok, syntax, overflow };
 struct json_text {
   nlohmann::json doc;  ///< set when `status` is ok
   json_text_status status = json_text_status::ok;
+  /// The root object's member named by the sink was an array whose elements went to the sink:
+  /// `doc` holds an empty array in its place.
+  bool streamed = false;
+};
+
+/// Takes the elements of one array member of the root object (a ledger's `log`) one at a time
+/// as they are parsed, instead of the document keeping them all as a tree: a million events
+/// are then read without a million JSON objects alive at once.
+struct json_array_sink {
+  std::string_view key;  ///< the root object's member whose array is streamed
+  /// Called when that member's array starts; again for a repeated key (the last one counts).
+  std::function<void()> begin;
+  /// Each complete element with its 0-based index; the element may be moved from.
+  std::function<void(nlohmann::json&, std::size_t)> element;
 };
 
 /// Parses `text`, appending problems to `out` with codes `<prefix>.syntax`,
@@ -28,8 +44,11 @@ struct json_text {
 /// JSON pointer and an empty source (the caller names the file). `what` names the document in
 /// messages ("a scheme"); `placeholder` stands in for an empty `source` ("<scheme>"). A repeated
 /// key is reported but the document is still returned (nlohmann keeps the last value).
+/// With a `sink`, the elements of the root object's `sink->key` array go to the sink (see
+/// `json_array_sink`); everything else, problems included, is as without one.
 [[nodiscard]] json_text parse_json_text(std::string_view text, std::string_view source, std::string_view prefix,
-                                        std::string_view what, std::string_view placeholder, std::vector<problem>& out);
+                                        std::string_view what, std::string_view placeholder, std::vector<problem>& out,
+                                        const json_array_sink* sink = nullptr);
 
 /// "a string", "an array", "null"...: the type of a JSON value for a message.
 [[nodiscard]] std::string describe(const nlohmann::json& j);

@@ -1,6 +1,7 @@
 #include "rectify/io/ledger_json.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
@@ -49,7 +50,7 @@ class reader {
   }
 
   void keys(const json& j, const std::string& path, std::initializer_list<std::string_view> allowed) {
-    for (const auto& [k, v] : j.items()) {
+    for (const auto& [k, v] : j.get_ref<const json::object_t&>()) {
       if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
       add("rectify.ledger.unknown_key", pointer_append(path, k), detail::unknown_key_message(k, allowed));
     }
@@ -68,8 +69,17 @@ class reader {
       add("rectify.ledger.type", path, "must be a string, not " + describe(v));
       return false;
     }
-    out = v.get<std::string>();
+    take(v, out);
     return true;
+  }
+
+  // Copies a string value, or moves it when the reader owns the document (a streamed event,
+  // which is dropped right after): a log holds millions of strings.
+  void take(const json& v, std::string& out) const {
+    if (owns_document_)
+      out = std::move(const_cast<json&>(v).get_ref<std::string&>());  // NOLINT: see owns_document_
+    else
+      out = v.get_ref<const std::string&>();
   }
 
   // A string member. `nonempty` refuses "" (ids, people, units: something else refers to them).
@@ -77,10 +87,14 @@ class reader {
               bool nonempty = false) {
     const json* v = lookup(j, key, path, required);
     if (!v) return false;
-    const std::string p = pointer_append(path, key);
-    if (!as_string(*v, p, out)) return false;
+    // The pointer is built only for a message: most values are fine, and a log has millions.
+    if (!v->is_string()) {
+      add("rectify.ledger.type", pointer_append(path, key), "must be a string, not " + describe(*v));
+      return false;
+    }
+    take(*v, out);
     if (nonempty && out.empty()) {
-      add("rectify.ledger.bad_value", p, "must not be empty");
+      add("rectify.ledger.bad_value", pointer_append(path, key), "must not be empty");
       return false;
     }
     return true;
@@ -98,6 +112,11 @@ class reader {
                                       std::int64_t lo = kInt64Min, std::int64_t hi = kInt64Max) {
     const json* v = lookup(j, key, path, required);
     if (!v) return std::nullopt;
+    if (v->is_number_integer()) {  // the common case first, without building the pointer
+      auto n = v->get<std::int64_t>();
+      if (n >= lo && n <= hi && (!v->is_number_unsigned() || v->get<std::uint64_t>() <= static_cast<std::uint64_t>(hi)))
+        return n;
+    }
     const std::string p = pointer_append(path, key);
     if (v->is_number_float()) {
       add("rectify.ledger.type", p, "must be an integer, not " + number_text(v->get<double>()));
@@ -151,15 +170,25 @@ class reader {
       add("rectify.ledger.duplicate_id", path + "/id", rectify::quoted(id) + " is already the id of " + it->second);
   }
 
-  lg::plan read(const json& doc);
+  // `streamed`: the log's events were read as they were parsed; they are taken from here and
+  // their problems put where the log's would be.
+  struct streamed_log {
+    std::vector<lg::event> events;
+    std::vector<problem> problems;
+  };
+  lg::plan read(const json& doc, streamed_log* streamed = nullptr);
+  lg::event read_event(const json& j, const std::string& path);
+  // The values read may be moved from (only while reading streamed events, whose JSON objects
+  // belong to the reader and are dropped as soon as they are read).
+  void owns_document(bool yes) noexcept { owns_document_ = yes; }
 
  private:
   void read_source(const json& j, lg::plan& p);
   void read_escalation(const json& j, lg::plan& p);
   lg::measure read_measure(const json& j, const std::string& path);
-  lg::event read_event(const json& j, const std::string& path);
 
   std::vector<problem>& out_;
+  bool owns_document_ = false;
   std::map<std::string, std::string> area_ids_, problem_ids_, measure_ids_, task_ids_;
 };
 
@@ -268,7 +297,7 @@ lg::event reader::read_event(const json& j, const std::string& path) {
   return e;
 }
 
-lg::plan reader::read(const json& doc) {
+lg::plan reader::read(const json& doc, streamed_log* streamed) {
   lg::plan p;
   if (!object(doc, "", "a ledger")) return p;
   keys(doc, "", {"format", "id", "title", "source", "review_levels", "escalation", "areas", "problems", "log"});
@@ -351,18 +380,36 @@ lg::plan reader::read(const json& doc) {
     }
   }
 
-  if (const json* log = lookup(doc, "log", "", true); log && array(*log, "/log"))
-    for (std::size_t i = 0; i < log->size(); ++i) p.log.push_back(read_event((*log)[i], pointer_append("/log", i)));
+  if (const json* log = lookup(doc, "log", "", true); log && array(*log, "/log")) {
+    if (streamed) {
+      p.log = std::move(streamed->events);
+      for (auto& pr : streamed->problems) out_.push_back(std::move(pr));
+    } else {
+      for (std::size_t i = 0; i < log->size(); ++i) p.log.push_back(read_event((*log)[i], pointer_append("/log", i)));
+    }
+  }
   return p;
 }
 
 // Reads `text`; the plan is meaningful only when `problems` comes back empty.
 lg::plan read_ledger(std::string_view text, std::string_view source, std::vector<problem>& problems) {
   lg::plan p;
-  auto parsed = detail::parse_json_text(text, source, "rectify.ledger", "a ledger", "<ledger>", problems);
+  // The log is read event by event while it is parsed (no tree of a million events), by a
+  // reader of its own whose problems are put back in their place, after the rest of the file's.
+  reader::streamed_log log;
+  reader events(log.problems);
+  events.owns_document(true);
+  detail::json_array_sink sink{
+      "log",
+      [&] {
+        log.events.clear();
+        log.problems.clear();
+      },
+      [&](json& j, std::size_t i) { log.events.push_back(events.read_event(j, pointer_append("/log", i))); }};
+  auto parsed = detail::parse_json_text(text, source, "rectify.ledger", "a ledger", "<ledger>", problems, &sink);
   if (parsed.status == detail::json_text_status::ok) {
     reader rd(problems);
-    p = rd.read(parsed.doc);
+    p = rd.read(parsed.doc, parsed.streamed ? &log : nullptr);
   }
   for (auto& pr : problems)
     if (pr.source.empty()) pr.source = std::string(source);
@@ -380,8 +427,13 @@ void append_string(std::string& out, std::string_view s, std::string_view path) 
     raise("rectify.ledger.bad_value", std::string(path), "is not valid UTF-8 text; a ledger holds UTF-8 only");
   static constexpr char hexdig[] = "0123456789abcdef";
   out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
+  // Runs of characters that need no escape are appended whole (nearly every string is one).
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -405,15 +457,12 @@ void append_string(std::string& out, std::string_view s, std::string_view path) 
         out += "\\t";
         break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += hexdig[c >> 4];
-          out += hexdig[c & 0x0F];
-        } else {
-          out += ch;
-        }
+        out += "\\u00";
+        out += hexdig[c >> 4];
+        out += hexdig[c & 0x0F];
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 
@@ -631,10 +680,58 @@ std::string dump_ledger(const ledger::plan& p) {
   return w.take() + "\n";
 }
 
+// The canonical form is written by hand rather than through `writer`: verify writes it for
+// every event of the log. It must stay byte for byte what write_event(..., sorted, no hash)
+// writes (tests compare both with Python's json.dumps(sort_keys=True, separators=(",", ":"))).
 std::string canonical_event_json(const ledger::event& e) {
-  writer w(false, ",", ":");
-  write_event(w, e, "", true, false);
-  return w.take();
+  std::string out;
+  out.reserve(128 + e.at_text.size() + e.by.size() + e.measure.size() + e.prev.size() + (e.note ? e.note->size() : 0) +
+              (e.task ? e.task->size() : 0) + (e.proof ? e.proof->name.size() + e.proof->sha256.size() + 40 : 0));
+  auto integer = [&](std::int64_t n) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+    (void)ec;  // 24 characters hold any int64
+    out.append(buf, end);
+  };
+  // Keys in code point order: action at by evidence level measure note prev seq task.
+  out += "{\"action\":";
+  append_string(out, lg::name(e.act), "");
+  out += ",\"at\":";
+  if (e.at_text.empty())
+    append_string(out, e.at.str(), "/at");
+  else
+    append_string(out, e.at_text, "/at");
+  out += ",\"by\":";
+  append_string(out, e.by, "/by");
+  if (e.proof) {
+    out += ",\"evidence\":{\"bytes\":";
+    integer(e.proof->bytes);
+    out += ",\"name\":";
+    append_string(out, e.proof->name, "/evidence/name");
+    out += ",\"sha256\":";
+    append_string(out, e.proof->sha256, "/evidence/sha256");
+    out += '}';
+  }
+  if (e.level) {
+    out += ",\"level\":";
+    integer(*e.level);
+  }
+  out += ",\"measure\":";
+  append_string(out, e.measure, "/measure");
+  if (e.note) {
+    out += ",\"note\":";
+    append_string(out, *e.note, "/note");
+  }
+  out += ",\"prev\":";
+  append_string(out, e.prev, "/prev");
+  out += ",\"seq\":";
+  integer(e.seq);
+  if (e.task) {
+    out += ",\"task\":";
+    append_string(out, *e.task, "/task");
+  }
+  out += '}';
+  return out;
 }
 
 std::string event_json(const ledger::event& e) {

@@ -1,10 +1,13 @@
 #include "rectify/ledger/model.hpp"
 
 #include <array>
+#include <functional>
 
 namespace rectify::ledger {
 
 namespace {
+
+constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
 constexpr std::array<std::string_view, state_count> state_names = {"planned", "in_progress", "submitted", "verified",
                                                                    "closed"};
@@ -56,12 +59,33 @@ void plan::reindex() {
       // matters for a plan built by hand.
       by_id_.emplace(problems[p].measures[m].id, index);
     }
+  log_measure_.clear();
+  log_measure_.reserve(log.size());
+  for (const event& e : log) {
+    auto it = by_id_.find(e.measure);
+    log_measure_.push_back(it == by_id_.end() ? npos : it->second);
+  }
 }
 
 std::optional<measure_ref> plan::find_measure(std::string_view measure_id) const {
   auto it = by_id_.find(std::string(measure_id));
   if (it == by_id_.end()) return std::nullopt;
   return measures_[it->second];
+}
+
+std::optional<measure_ref> plan::find_event_measure(const event& e) const {
+  // std::less orders any two pointers, so this tells whether `e` lies in `log` without
+  // comparing pointers into different arrays.
+  const std::less<const event*> before;
+  if (!before(&e, log.data()) && before(&e, log.data() + log.size())) {
+    const auto pos = static_cast<std::size_t>(&e - log.data());
+    // The log may have changed since reindex(): the hint is used only while its id matches.
+    if (pos < log_measure_.size()) {
+      const std::size_t k = log_measure_[pos];
+      if (k < measures_.size() && at(k).id == e.measure) return measures_[k];
+    }
+  }
+  return find_measure(e.measure);
 }
 
 std::optional<std::size_t> plan::find_task(const measure& m, std::string_view task_id) const {

@@ -55,7 +55,7 @@ replay::replay(const plan& p) : plan_(&p), progress_(p.measure_count()) {
 std::optional<std::string> replay::check(const event& e) const {
   auto why = [&](const std::string& reason) { return std::optional<std::string>(e.measure + ": " + reason); };
 
-  auto ref = plan_->find_measure(e.measure);
+  auto ref = plan_->find_event_measure(e);
   if (!ref) return why("no such measure");
   const measure& m = plan_->at(*ref);
   const measure_progress& pr = progress_[ref->index];
@@ -153,7 +153,7 @@ void replay::apply(const event& e, bool guarded) {
   if (!last_at_ || e.at >= *last_at_) last_at_ = e.at;
   // Unguarded replays serve the metrics over logs already verified; an event naming something
   // the plan lacks can only come from an unverified file and moves nothing.
-  auto ref = plan_->find_measure(e.measure);
+  auto ref = plan_->find_event_measure(e);
   if (!ref) return;
   const measure& m = plan_->at(*ref);
   measure_progress& pr = progress_[ref->index];
@@ -227,21 +227,21 @@ verify_report verify_into(const plan& p, replay& r) {
   for (std::size_t i = 0; i < p.log.size(); ++i) {
     const event& e = p.log[i];
     const auto position = static_cast<std::int64_t>(i) + 1;
-    const std::string who = e.measure + ": ";
-    if (e.seq != position) return fail(i, position, "rectify.ledger.seq", who + seq_reason(e.seq, position - 1));
+    auto who = [&] { return e.measure + ": "; };  // only for a failure
+    if (e.seq != position) return fail(i, position, "rectify.ledger.seq", who() + seq_reason(e.seq, position - 1));
     const std::string& expected_prev = i == 0 ? kZeroHash : p.log[i - 1].hash;
     if (e.prev != expected_prev)
       return fail(i, e.seq, "rectify.ledger.chain",
-                  who + (i == 0 ? "prev of the first event must be 64 zeros"
-                                : "prev is not the hash of seq " + std::to_string(e.seq - 1)));
+                  who() + (i == 0 ? "prev of the first event must be 64 zeros"
+                                  : "prev is not the hash of seq " + std::to_string(e.seq - 1)));
     const std::string computed = sha256_hex(e.prev + io::canonical_event_json(e));
     if (e.hash != computed)
       return fail(i, e.seq, "rectify.ledger.chain",
-                  who + "hash does not match the event's content (SHA-256 gives " + computed + ")");
-    auto ref = p.find_measure(e.measure);
-    if (!ref) return fail(i, e.seq, "rectify.ledger.unknown_measure", who + "no such measure");
+                  who() + "hash does not match the event's content (SHA-256 gives " + computed + ")");
+    auto ref = p.find_event_measure(e);
+    if (!ref) return fail(i, e.seq, "rectify.ledger.unknown_measure", who() + "no such measure");
     if (e.task && !p.find_task(p.at(*ref), *e.task))
-      return fail(i, e.seq, "rectify.ledger.unknown_task", who + "no such task " + *e.task);
+      return fail(i, e.seq, "rectify.ledger.unknown_task", who() + "no such task " + *e.task);
     if (auto reason = r.check(e)) return fail(i, e.seq, "rectify.ledger.guard", *reason);
     r.apply(e, false);
   }

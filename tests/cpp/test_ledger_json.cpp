@@ -298,6 +298,15 @@ TEST_CASE("ledger json: a key repeated in one object is refused", "[ledger_json]
         R"(l.json: [rectify.ledger.duplicate_key] /log/1/note: the key "note" appears twice in one object)");
   CHECK(problem_of(edit(valid(), R"("bytes":12345)", R"("bytes":12345,"bytes":1)")) ==
         R"(l.json: [rectify.ledger.duplicate_key] /log/1/evidence/bytes: the key "bytes" appears twice in one object)");
+  // The log is read event by event while it is parsed; a second `log` must still be refused,
+  // whether it comes as an array or as something else, and after the first or before it.
+  const std::string text = valid();
+  const auto log_at = text.find(R"("log":)");
+  REQUIRE(log_at != std::string::npos);
+  CHECK(problem_of(text.substr(0, text.size() - 1) + R"(,"log":[]})") ==
+        R"(l.json: [rectify.ledger.duplicate_key] /log: the key "log" appears twice in one object)");
+  CHECK(problem_of(text.substr(0, log_at) + R"("log":"none",)" + text.substr(log_at)) ==
+        R"(l.json: [rectify.ledger.duplicate_key] /log: the key "log" appears twice in one object)");
 }
 
 TEST_CASE("ledger json: the document is an object in format rectify.ledger/1", "[ledger_json]") {

@@ -126,7 +126,8 @@ struct plan {
   std::vector<problem> problems;
   std::vector<event> log;
 
-  /// Rebuilds the id indexes below; call after changing `problems` by hand (the loader does).
+  /// Rebuilds the id indexes below, and the measure of each log event; call after changing
+  /// `problems` by hand (the loader does). A log changed since then is still looked up right.
   void reindex();
   [[nodiscard]] std::size_t measure_count() const noexcept { return measures_.size(); }
   /// Measures in file order.
@@ -135,6 +136,10 @@ struct plan {
   [[nodiscard]] const measure& at(std::size_t index) const { return at(measures_[index]); }
   /// The measure with this id, or nothing.
   [[nodiscard]] std::optional<measure_ref> find_measure(std::string_view id) const;
+  /// The measure event `e` names: the same as `find_measure(e.measure)`, but for an event of
+  /// `log` it uses the measure `reindex()` found for that position, once it has checked the id
+  /// still matches (the replays of verify and the metrics look up every event, many times).
+  [[nodiscard]] std::optional<measure_ref> find_event_measure(const event& e) const;
   /// 0-based index of task `task_id` within measure `m`, or nothing.
   [[nodiscard]] std::optional<std::size_t> find_task(const measure& m, std::string_view task_id) const;
   /// The name of an area id ("" when unknown).
@@ -143,6 +148,7 @@ struct plan {
  private:
   std::vector<measure_ref> measures_;
   std::unordered_map<std::string, std::size_t> by_id_;  // measure id -> index into measures_
+  std::vector<std::size_t> log_measure_;  // log position -> index into measures_ (npos: none), as of reindex()
 };
 
 }  // namespace rectify::ledger
