@@ -33,8 +33,12 @@ std::string table_provenance::place(std::size_t row, std::ptrdiff_t column) cons
   }
   if (p->source.empty() || row_line == 0) return {};
   std::string where = p->source + ":" + std::to_string(row_line);
-  if (col >= 0 && static_cast<std::size_t>(col) < p->column_numbers.size())
-    where += ":" + std::to_string(p->column_numbers[static_cast<std::size_t>(col)]);
+  if (col >= 0 && static_cast<std::size_t>(col) < p->column_numbers.size()) {
+    // Two appends rather than ":" + to_string(...): GCC 12 -O3 warns falsely (-Wrestrict) on
+    // a literal plus a temporary string.
+    where += ':';
+    where += std::to_string(p->column_numbers[static_cast<std::size_t>(col)]);
+  }
   return where;
 }
 

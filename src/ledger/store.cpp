@@ -102,7 +102,11 @@ class ledger_lock {
 void replace_file(const std::string& path, const std::string& text, const struct stat& old) {
   const std::filesystem::path target(path);
   const std::filesystem::path folder = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
-  std::string name = (folder / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  // Built by appends: GCC 12 -O3 warns falsely (-Wrestrict) on a literal plus a temporary.
+  std::string base = ".";
+  base += target.filename().string();
+  base += ".tmp-XXXXXX";
+  std::string name = (folder / base).string();
   const int fd0 = ::mkostemp(name.data(), O_CLOEXEC);
   if (fd0 < 0) write_error(path, "cannot create a temporary file in " + folder.string(), errno);
   int fd = fd0;

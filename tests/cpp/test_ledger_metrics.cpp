@@ -309,7 +309,7 @@ TEST_CASE("ledger metrics: escalation at every boundary", "[ledger][metrics]") {
   };
   for (const auto& pr : probes) {
     INFO(pr.as_of << " " << pr.id);
-    const auto& m = find(lg::status(p, d(pr.as_of)).measures, pr.id);
+    const auto m = find(lg::status(p, d(pr.as_of)).measures, pr.id);
     CHECK(m.overdue == pr.overdue);
     CHECK(m.days_overdue == pr.days);
     CHECK(m.level == pr.level);
@@ -442,7 +442,7 @@ TEST_CASE("ledger metrics: days to verify falls back to the feedback date", "[le
   lg::plan p = small();
   raw(p, "2026-04-01T09:00:00+08:00", "P2.M2", action::submit);
   raw(p, "2026-04-10T09:00:00+08:00", "P2.M2", action::approve, 3);
-  const auto& m = find(lg::status(p, d("2026-04-10")).measures, "P2.M2");
+  const auto m = find(lg::status(p, d("2026-04-10")).measures, "P2.M2");
   CHECK(m.current == state::verified);
   REQUIRE(m.days_to_verify);
   CHECK(*m.days_to_verify == 40);  // 2026-03-01 -> 2026-04-10: 31 + 9
