@@ -323,4 +323,24 @@ json_text parse_json_text(std::string_view text, std::string_view source, std::s
   return res;
 }
 
+bool json_reader::object(const nlohmann::json& j, const std::string& path, std::string_view what) {
+  if (j.is_object()) return true;
+  add(family_ + ".type", path, std::string(what) + " must be an object, not " + describe(j));
+  return false;
+}
+
+bool json_reader::array(const nlohmann::json& j, const std::string& path) {
+  if (j.is_array()) return true;
+  add(family_ + ".type", path, "must be an array, not " + describe(j));
+  return false;
+}
+
+void json_reader::keys(const nlohmann::json& j, const std::string& path,
+                       std::initializer_list<std::string_view> allowed) {
+  for (const auto& [k, v] : j.get_ref<const nlohmann::json::object_t&>()) {
+    if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+    add(family_ + ".unknown_key", pointer_append(path, k), unknown_key_message(k, allowed));
+  }
+}
+
 }  // namespace rectify::io::detail

@@ -56,4 +56,26 @@ struct json_array_sink {
 /// `unknown key "nmae" (did you mean "name"?)`, or `(allowed: a b c)` when nothing is close.
 [[nodiscard]] std::string unknown_key_message(std::string_view key, std::initializer_list<std::string_view> allowed);
 
+/// What the scheme and ledger readers share: collecting problems, and the shape checks every
+/// object of either format goes through, reported under the format's code family
+/// (`rectify.scheme.type`, `rectify.ledger.unknown_key`...).
+class json_reader {
+ public:
+  json_reader(std::vector<problem>& out, std::string_view family) : out_(out), family_(family) {}
+
+  void add(std::string code, std::string path, std::string message) {
+    out_.push_back({std::move(code), std::move(path), std::move(message), {}});
+  }
+  /// An object, or `<family>.type` naming `what` ("a measure must be an object, not ...").
+  bool object(const nlohmann::json& j, const std::string& path, std::string_view what);
+  /// An array, or `<family>.type`.
+  bool array(const nlohmann::json& j, const std::string& path);
+  /// Reports every key of object `j` not in `allowed` as `<family>.unknown_key`.
+  void keys(const nlohmann::json& j, const std::string& path, std::initializer_list<std::string_view> allowed);
+
+ protected:
+  std::vector<problem>& out_;
+  std::string family_;
+};
+
 }  // namespace rectify::io::detail

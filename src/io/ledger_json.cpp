@@ -29,32 +29,9 @@ constexpr std::int64_t kInt64Min = std::numeric_limits<std::int64_t>::min();
 // Walks the document once, filling the plan and collecting every problem. A value of the
 // wrong type is reported and left at its default; since any problem makes the ledger refuse to
 // load, the plan is only ever used when the list stays empty.
-class reader {
+class reader : public detail::json_reader {
  public:
-  explicit reader(std::vector<problem>& out) : out_(out) {}
-
-  void add(std::string code, std::string path, std::string message) {
-    out_.push_back({std::move(code), std::move(path), std::move(message), {}});
-  }
-
-  bool object(const json& j, const std::string& path, std::string_view what) {
-    if (j.is_object()) return true;
-    add("rectify.ledger.type", path, std::string(what) + " must be an object, not " + describe(j));
-    return false;
-  }
-
-  bool array(const json& j, const std::string& path) {
-    if (j.is_array()) return true;
-    add("rectify.ledger.type", path, "must be an array, not " + describe(j));
-    return false;
-  }
-
-  void keys(const json& j, const std::string& path, std::initializer_list<std::string_view> allowed) {
-    for (const auto& [k, v] : j.get_ref<const json::object_t&>()) {
-      if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
-      add("rectify.ledger.unknown_key", pointer_append(path, k), detail::unknown_key_message(k, allowed));
-    }
-  }
+  explicit reader(std::vector<problem>& out) : json_reader(out, "rectify.ledger") {}
 
   // The value of `key`, or null when it is absent (reported when the key is required).
   const json* lookup(const json& j, std::string_view key, const std::string& path, bool required) {
@@ -187,7 +164,6 @@ class reader {
   void read_escalation(const json& j, lg::plan& p);
   lg::measure read_measure(const json& j, const std::string& path);
 
-  std::vector<problem>& out_;
   bool owns_document_ = false;
   std::map<std::string, std::string> area_ids_, problem_ids_, measure_ids_, task_ids_;
 };

@@ -34,32 +34,9 @@ using detail::describe;
 
 // Walks the document once, collecting every structural problem. Values of the wrong type are
 // left unset and the entity holding them is marked damaged.
-class reader {
+class reader : public detail::json_reader {
  public:
-  explicit reader(std::vector<problem>& out) : out_(out) {}
-
-  void add(std::string code, std::string path, std::string message) {
-    out_.push_back({std::move(code), std::move(path), std::move(message), {}});
-  }
-
-  bool object(const json& j, const std::string& path, std::string_view what) {
-    if (j.is_object()) return true;
-    add("rectify.scheme.type", path, std::string(what) + " must be an object, not " + describe(j));
-    return false;
-  }
-
-  bool array(const json& j, const std::string& path) {
-    if (j.is_array()) return true;
-    add("rectify.scheme.type", path, "must be an array, not " + describe(j));
-    return false;
-  }
-
-  void keys(const json& j, const std::string& path, std::initializer_list<std::string_view> allowed) {
-    for (const auto& [k, v] : j.items()) {
-      if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
-      add("rectify.scheme.unknown_key", pointer_append(path, k), detail::unknown_key_message(k, allowed));
-    }
-  }
+  explicit reader(std::vector<problem>& out) : json_reader(out, "rectify.scheme") {}
 
   // The value of `key`, or null when it is absent (a required key's absence is reported and
   // marks damage).
@@ -357,9 +334,6 @@ class reader {
   }
 
   static constexpr int kMaxDepth = 64;
-
- private:
-  std::vector<problem>& out_;
 };
 
 }  // namespace

@@ -401,6 +401,9 @@ TEST_CASE("ledger store: a writer killed at random moments leaves the old or the
           req.proof = evidence{"photo.jpg", rectify::sha256_hex(*req.note), 100 + i};
           (void)act(path, req);
           if (::write(done[1], "x", 1) != 1) ::_exit(2);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "killed-writer child, round %d: %s\n", round, e.what());  // why, in the test log
+          ::_exit(1);
         } catch (...) {
           ::_exit(1);
         }
@@ -414,7 +417,8 @@ TEST_CASE("ledger store: a writer killed at random moments leaves the old or the
     int status = 0;
     ::waitpid(pid, &status, 0);
     ::close(done[0]);
-    INFO("round " << round);
+    INFO("round " << round << ", child wait status " << status << " (exit "
+                  << (WIFEXITED(status) ? WEXITSTATUS(status) : -1) << ")");
     CHECK(WIFSIGNALED(status));
 
     // Whatever the moment, the file is a whole ledger that a save wrote...
