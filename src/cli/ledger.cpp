@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "cli.hpp"
 #include "rectify/core/dates.hpp"
@@ -51,30 +53,16 @@ timestamp at_option(const std::string& text) {
                     " is not a date and time with a UTC offset, like 2026-04-02T09:30:00+08:00");
 }
 
+// The library's label, or the placeholder for no escalation.
 std::string_view escalation_zh(lg::escalation e) {
-  switch (e) {
-    case lg::escalation::remind:
-      return "提醒";
-    case lg::escalation::warn:
-      return "预警";
-    case lg::escalation::accountable:
-      return "问责";
-    case lg::escalation::none:
-      break;
-  }
-  return kNone;
+  return e == lg::escalation::none ? std::string_view(kNone) : lg::label_zh(e);
 }
 
-std::string_view kind_zh(lg::measure_kind k) {
-  switch (k) {
-    case lg::measure_kind::immediate:
-      return "立行立改";
-    case lg::measure_kind::long_term:
-      return "长期坚持";
-    case lg::measure_kind::deadline:
-      break;
-  }
-  return "限期整改";
+// The table's count columns: 措施数, then one per state in order (the library's labels).
+std::vector<std::string> state_headers() {
+  std::vector<std::string> head = {"措施数"};
+  for (const auto s : all_states) head.emplace_back(lg::label_zh(s));
+  return head;
 }
 
 std::string_view group_zh(lg::group_by g) {
@@ -156,7 +144,7 @@ std::string measure_csv(const lg::measure_status& m) {
 std::string measure_table(const lg::plan& p, const std::vector<lg::measure_status>& ms) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& m : ms) {
-    rows.push_back({m.id, m.unit, m.leader.empty() ? kNone : m.leader, m.owner, std::string(kind_zh(m.kind)),
+    rows.push_back({m.id, m.unit, m.leader.empty() ? kNone : m.leader, m.owner, std::string(lg::label_zh(m.kind)),
                     m.due.str(), std::string(lg::label_zh(m.current)),
                     m.tasks_total == 0 ? kNone : std::to_string(m.tasks_done) + "/" + std::to_string(m.tasks_total),
                     m.overdue ? std::to_string(m.days_overdue) : kNone, std::string(escalation_zh(m.level)),
@@ -180,9 +168,8 @@ std::string group_table(const lg::plan& p, const std::vector<lg::group_status>& 
   std::vector<std::string> head = {std::string(group_zh(by))};
   const bool named = by == lg::group_by::area;
   if (named) head.emplace_back("名称");
-  for (const auto& h :
-       {"措施数", "未启动", "整改中", "待验收", "已验收", "已销号", "完成率", "销号率", "按期率", "逾期"})
-    head.emplace_back(h);
+  for (auto& h : state_headers()) head.push_back(std::move(h));
+  for (const auto& h : {"完成率", "销号率", "按期率", "逾期"}) head.emplace_back(h);
   std::vector<bool> right(head.size(), true);
   right[0] = false;
   if (named) right[1] = false;
@@ -463,8 +450,8 @@ int ledger_command::run() const {
   } else {
     std::vector<std::string> head = {"日期"};
     if (by) head.emplace_back(group_zh(*by));
-    for (const auto& h : {"措施数", "未启动", "整改中", "待验收", "已验收", "已销号", "逾期", "完成率"})
-      head.emplace_back(h);
+    for (auto& h : state_headers()) head.push_back(std::move(h));
+    for (const auto& h : {"逾期", "完成率"}) head.emplace_back(h);
     std::vector<bool> right(head.size(), true);
     right[0] = false;
     if (by) right[1] = false;

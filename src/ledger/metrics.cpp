@@ -51,6 +51,20 @@ std::string_view name(escalation e) noexcept {
   return "";
 }
 
+std::string_view label_zh(escalation e) noexcept {
+  switch (e) {
+    case escalation::none:
+      return "";
+    case escalation::remind:
+      return "提醒";
+    case escalation::warn:
+      return "预警";
+    case escalation::accountable:
+      return "问责";
+  }
+  return "";
+}
+
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();

@@ -37,6 +37,10 @@ std::string_view name(measure_kind k) noexcept {
 std::string_view label_zh(state s) noexcept {
   return state_labels[static_cast<std::size_t>(s)];
 }
+std::string_view label_zh(measure_kind k) noexcept {
+  constexpr std::array<std::string_view, 3> labels = {"立行立改", "限期整改", "长期坚持"};
+  return labels[static_cast<std::size_t>(k)];
+}
 
 std::optional<state> parse_state(std::string_view s) noexcept {
   return lookup<state>(state_names, s);

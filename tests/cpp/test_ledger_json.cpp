@@ -841,6 +841,9 @@ TEST_CASE("ledger json: names of states, actions and kinds", "[ledger_json]") {
   CHECK(lg::name(lg::measure_kind::long_term) == "long_term");
   CHECK(lg::parse_kind("immediate") == lg::measure_kind::immediate);
   CHECK_FALSE(lg::parse_kind("long-term"));
+  CHECK(lg::label_zh(lg::measure_kind::immediate) == "立行立改");
+  CHECK(lg::label_zh(lg::measure_kind::deadline) == "限期整改");
+  CHECK(lg::label_zh(lg::measure_kind::long_term) == "长期坚持");
   for (auto a : {lg::action::start, lg::action::evidence, lg::action::submit, lg::action::approve, lg::action::return_,
                  lg::action::close, lg::action::reopen, lg::action::task_done})
     CHECK(lg::parse_action(lg::name(a)) == a);

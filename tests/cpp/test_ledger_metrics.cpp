@@ -172,6 +172,10 @@ TEST_CASE("ledger metrics: names of groupings and escalation levels", "[ledger][
   CHECK(lg::name(escalation::remind) == "remind");
   CHECK(lg::name(escalation::warn) == "warn");
   CHECK(lg::name(escalation::accountable) == "accountable");
+  CHECK(lg::label_zh(escalation::none).empty());
+  CHECK(lg::label_zh(escalation::remind) == "提醒");
+  CHECK(lg::label_zh(escalation::warn) == "预警");
+  CHECK(lg::label_zh(escalation::accountable) == "问责");
 }
 
 TEST_CASE("ledger metrics: an empty log leaves every measure planned", "[ledger][metrics]") {

@@ -30,6 +30,8 @@ enum class group_by { area, unit, leader, owner };
 /// D − due > accountable_days; `none` otherwise, and always for verified or closed measures.
 enum class escalation { none, remind, warn, accountable };
 [[nodiscard]] std::string_view name(escalation e) noexcept;  ///< "" for none
+/// 提醒, 预警, 问责; "" for none.
+[[nodiscard]] std::string_view label_zh(escalation e) noexcept;
 
 /// One measure as of a date (ledger.md §4).
 struct measure_status {

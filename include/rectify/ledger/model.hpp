@@ -31,6 +31,8 @@ enum class action { start, evidence, submit, approve, return_, close, reopen, ta
 [[nodiscard]] std::string_view name(measure_kind k) noexcept;
 /// The Chinese label of a state (未启动, 整改中, 待验收, 已验收, 已销号).
 [[nodiscard]] std::string_view label_zh(state s) noexcept;
+/// The Chinese label of a kind (立行立改, 限期整改, 长期坚持).
+[[nodiscard]] std::string_view label_zh(measure_kind k) noexcept;
 [[nodiscard]] std::optional<state> parse_state(std::string_view s) noexcept;
 [[nodiscard]] std::optional<action> parse_action(std::string_view s) noexcept;
 [[nodiscard]] std::optional<measure_kind> parse_kind(std::string_view s) noexcept;
