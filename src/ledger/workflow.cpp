@@ -268,14 +268,23 @@ verify_report verify(const plan& p) {
 }
 
 event make_event(const plan& p, const action_request& req) {
-  replay r(p);
-  const verify_report report = verify_into(p, r);
-  if (!report.ok()) {
-    const verify_failure& f = *report.failure;
-    raise("rectify.ledger.chain", pointer_append("/log", f.index),
-          "the log does not verify at seq " + std::to_string(f.seq) + " (" + f.code + ": " + f.reason +
-              "); a ledger whose log does not verify is never extended");
+  std::optional<replay> r;
+  return make_event(p, req, r);
+}
+
+event make_event(const plan& p, const action_request& req, std::optional<replay>& verified) {
+  if (!verified) {
+    replay fresh(p);
+    const verify_report report = verify_into(p, fresh);
+    if (!report.ok()) {
+      const verify_failure& f = *report.failure;
+      raise("rectify.ledger.chain", pointer_append("/log", f.index),
+            "the log does not verify at seq " + std::to_string(f.seq) + " (" + f.code + ": " + f.reason +
+                "); a ledger whose log does not verify is never extended");
+    }
+    verified.emplace(std::move(fresh));
   }
+  const replay& r = *verified;
 
   event e;
   e.seq = static_cast<std::int64_t>(p.log.size()) + 1;

@@ -922,3 +922,35 @@ TEST_CASE("ledger workflow: make_event without a time uses now, with an offset",
   const event f = make_event(b.p(), request("P1.M1", action::start, kOwner, std::nullopt, {}, {}, ""));
   CHECK_FALSE(f.note);
 }
+
+TEST_CASE("ledger workflow: make_event with a kept replay gives the same events as without", "[ledger][workflow]") {
+  plan plain = rectify::io::load_ledger_file(kSmall);
+  plan kept = plain;
+  std::optional<replay> verified;
+  const std::vector<action_request> reqs = {
+      request("P1.M2", action::start, "钱干事", ts("2026-04-01T09:00:00+08:00")),
+      request("P1.M2", action::evidence, "钱干事", ts("2026-04-02T09:00:00+08:00"), {}, proof()),
+      request("P1.M2", action::submit, "钱干事", ts("2026-04-03T09:00:00+08:00")),
+      request("P1.M2", action::approve, kL1, ts("2026-04-04T09:00:00+08:00"), 1),
+  };
+  for (const auto& req : reqs) {
+    const event a = make_event(plain, req);
+    const event b = make_event(kept, req, verified);
+    CHECK(a.hash == b.hash);
+    plain.log.push_back(a);
+    kept.log.push_back(b);
+    verified->apply(kept.log.back(), false);
+  }
+  // A refusal leaves the kept replay as it was: the same refusal, then the same next event.
+  const auto owner_approves = request("P1.M2", action::approve, "钱干事", ts("2026-04-05T09:00:00+08:00"), 2);
+  CHECK(message_of([&] { (void)make_event(kept, owner_approves, verified); }) ==
+        message_of([&] { (void)make_event(plain, owner_approves); }));
+  const auto next = request("P1.M2", action::approve, kL2, ts("2026-04-05T09:00:00+08:00"), 2);
+  CHECK(make_event(kept, next, verified).hash == make_event(plain, next).hash);
+  // A log that does not verify is refused whether or not a replay is kept for it.
+  plan broken = plain;
+  broken.log[1].note = "改过的";
+  std::optional<replay> none;
+  CHECK(message_of([&] { (void)make_event(broken, next, none); }).find("[rectify.ledger.chain]") != std::string::npos);
+  CHECK_FALSE(none.has_value());
+}

@@ -99,6 +99,13 @@ struct verify_report {
 /// ledger is never extended.
 [[nodiscard]] event make_event(const plan& p, const action_request& req);
 
+/// `make_event` for a ledger kept in memory across many actions (Python's `Ledger`): `verified`
+/// is the caller's replay of the whole of `p.log`. When empty it is built here, verifying the
+/// log once; later calls only check the guards and hash the new event, instead of verifying the
+/// whole log again. After appending the returned event to `p.log` the caller applies it:
+/// `verified->apply(e, false)`. The caller resets `verified` if it changes `p.log` any other way.
+[[nodiscard]] event make_event(const plan& p, const action_request& req, std::optional<replay>& verified);
+
 /// Sets every measure's `recorded_state` from a replay of the whole log (done before saving).
 void record_states(plan& p);
 
