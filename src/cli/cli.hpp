@@ -116,4 +116,24 @@ class ledger_command {
               *file_opt_ = nullptr;
 };
 
+/// `rectify meetings`, `rectify survey` and `rectify risks` (compliance.cpp): the compliance
+/// checks of compliance.md §1–3 as tables, JSON, CSV findings or the scorer's input CSV.
+class compliance_commands {
+ public:
+  void add_to(CLI::App& app);
+  [[nodiscard]] bool chosen() const {
+    return (meetings_ != nullptr && meetings_->parsed()) || (survey_ != nullptr && survey_->parsed()) ||
+           (risks_ != nullptr && risks_->parsed());
+  }
+  [[nodiscard]] int run() const;
+
+ private:
+  [[nodiscard]] int run_meetings() const;
+  [[nodiscard]] int run_survey() const;
+  [[nodiscard]] int run_risks() const;
+  CLI::App *meetings_ = nullptr, *survey_ = nullptr, *risks_ = nullptr;
+  std::string path_, from_, to_, rules_, branches_, as_of_, format_ = "table", encoding_ = "utf-8";
+  bool inputs_ = false, print_rules_ = false;
+};
+
 }  // namespace rectify::cli

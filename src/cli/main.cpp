@@ -1,7 +1,7 @@
 // The `rectify` command line. Exit status: 0 success, 1 invalid input (messages on stderr,
 // nothing on stdout), 2 bad usage. Output is built whole before anything is written, so a
 // failure never leaves half a result on stdout. `mcda`, `ahp` and `ledger` live in mcda.cpp, ahp.cpp
-// and ledger.cpp.
+// and ledger.cpp; `meetings`, `survey` and `risks` in compliance.cpp.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -47,6 +47,8 @@ int main(int argc, char** argv) {
   ahp.add_to(app);
   rectify::cli::ledger_command ledger;
   ledger.add_to(app);
+  rectify::cli::compliance_commands compliance;
+  compliance.add_to(app);
 
   try {
     app.parse(argc, argv);
@@ -59,6 +61,7 @@ int main(int argc, char** argv) {
     if (mcda.chosen()) return mcda.run();
     if (ahp.chosen()) return ahp.run();
     if (ledger.chosen()) return ledger.run();
+    if (compliance.chosen()) return compliance.run();
     if (*validate) {
       auto problems = rectify::io::check_scheme(rectify::io::read_file(validate_path), validate_path);
       if (!problems.empty()) {
