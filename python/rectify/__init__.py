@@ -7,15 +7,17 @@
 >>> result.explain("wa_baima") # why a unit lost points
 >>> ledger = rectify.Ledger.load("examples/data/ledger.json")   # the rectification ledger
 >>> ledger.status(by="unit"); ledger.inputs()                   # metrics as DataFrames
+>>> m = rectify.compliance.meetings("examples/data/meetings.csv", "2026-01", "2026-12")
+>>> m.findings; m.inputs                                        # 三会一课 findings, scorer inputs
 
 The compiled core (``rectify._core``) is private; everything here wraps it.
 """
 
 from __future__ import annotations
 
-from . import mcda
+from . import compliance, mcda
 from ._core import Problem
-from ._errors import DataError, Error, LedgerError, MCDAError, SchemeError
+from ._errors import ComplianceError, DataError, Error, LedgerError, MCDAError, SchemeError
 from ._io import read_units_csv
 from ._ledger import Ledger, VerifyReport
 from ._result import Result
@@ -24,6 +26,7 @@ from ._scheme import Scheme
 __version__ = "0.1.0"
 
 __all__ = [
+    "ComplianceError",
     "DataError",
     "Error",
     "Ledger",
@@ -35,6 +38,7 @@ __all__ = [
     "SchemeError",
     "VerifyReport",
     "__version__",
+    "compliance",
     "mcda",
     "read_units_csv",
 ]

@@ -238,3 +238,29 @@ class LedgerPlan:
 def load_ledger(path: str) -> LedgerPlan: ...
 def parse_ledger(text: str, source: str = "") -> LedgerPlan: ...
 def ledger_states() -> List[str]: ...
+
+# -- compliance checks (python/src/compliance.cpp); wrapped by rectify.compliance -----------
+# A record table is a CSV path or (source, header, one list of str per column). Results come
+# as a dict of columns like the ledger's (dates as int64 days, NaT's value for none).
+_TableSpec = Union[str, Tuple[str, List[str], List[List[str]]]]
+
+def compliance_meetings(
+    records: _TableSpec,
+    start: str,
+    end: str,
+    rules_path: Optional[str] = None,
+    rules_text: Optional[str] = None,
+    branches: Optional[_TableSpec] = None,
+    encoding: str = "utf-8",
+) -> _Columns: ...
+def compliance_surveys(
+    responses: _TableSpec,
+    scale_min: int = 1,
+    scale_max: int = 5,
+    satisfied_at: int = 4,
+    confidence: float = 0.95,
+    encoding: str = "utf-8",
+) -> _Columns: ...
+def compliance_risks(register: _TableSpec, as_of: str, encoding: str = "utf-8") -> _Columns: ...
+def compliance_default_rules() -> str: ...
+def compliance_check_rules(path: Optional[str] = None, text: Optional[str] = None) -> str: ...

@@ -5,7 +5,8 @@ the C++ ``what()`` (one problem per line) and the problems themselves in ``.prob
 translation is registered in the binding layer (``python/src/module.cpp``): codes starting
 with ``rectify.scheme.`` raise :class:`SchemeError`, ``rectify.data.`` and ``rectify.io.``
 raise :class:`DataError`, ``rectify.mcda.`` raise :class:`MCDAError`, ``rectify.ledger.`` raise
-:class:`LedgerError`. Errors found by the Python layer itself (a cell that is not a number, a
+:class:`LedgerError`, ``rectify.compliance.`` (the meeting-rules file's
+``rectify.compliance.rules.`` too) raise :class:`ComplianceError`. Errors found by the Python layer itself (a cell that is not a number, a
 duplicated unit id, a naive datetime given to ``Ledger.act``) are raised the same way, with the
 same kind of problems.
 """
@@ -16,7 +17,7 @@ from typing import Iterable, List
 
 from ._core import Problem
 
-__all__ = ["Error", "SchemeError", "DataError", "MCDAError", "LedgerError"]
+__all__ = ["Error", "SchemeError", "DataError", "MCDAError", "LedgerError", "ComplianceError"]
 
 
 class Error(ValueError):
@@ -63,6 +64,17 @@ class LedgerError(Error):
     that cannot be read or written raise :class:`DataError` (``rectify.io.*``) as everywhere."""
 
 
-for _cls in (Error, SchemeError, DataError, MCDAError, LedgerError):
+class ComplianceError(Error):
+    """A compliance check refused its records (codes ``rectify.compliance.*``, docs/compliance.md):
+    an unknown meeting type, a day like ``2026-13-01``, ``attended`` above ``expected``, a count
+    that is not a whole number, an answer off the survey's scale, an unknown risk level, a branch
+    or party group the branch list does not have, a period that is not whole months, or a
+    meeting-rules file that does not validate (``rectify.compliance.rules.*``, with the JSON
+    pointer of the bad value). Every bad cell is listed, up to 100, each naming ``file:line:column``
+    (``DataFrame:row N:column`` for a DataFrame). A record file that is not valid CSV, or cannot be
+    read, raises :class:`DataError` (``rectify.data.*``, ``rectify.io.*``) as everywhere."""
+
+
+for _cls in (Error, SchemeError, DataError, MCDAError, LedgerError, ComplianceError):
     _cls.__module__ = "rectify"
 del _cls
