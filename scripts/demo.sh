@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up (first run only), builds the command line and runs the sample bureau's main job:
-# the rectification ledger is verified and its overdue measures listed, its inputs (as of
-# 2026-11-30) are joined with the unit data, and every unit is scored, graded, ranked and each
-# lost point explained.
+# the rectification ledger is verified and its overdue measures listed; the 2026 三会一课 records,
+# the satisfaction survey and the risk register are checked; their inputs (as of 2026-11-30) are
+# joined with the unit data, and every unit is scored, graded, ranked and each lost point
+# explained.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,5 +14,14 @@ as_of=2026-11-30
 $rectify ledger verify examples/data/ledger.json
 $rectify ledger overdue examples/data/ledger.json --as-of "$as_of"
 echo
-$rectify ledger inputs examples/data/ledger.json --as-of "$as_of" >build/dev/rect_inputs.csv
-$rectify score examples/data/scheme.json examples/data/units.csv build/dev/rect_inputs.csv --explain "$@"
+$rectify meetings examples/data/meetings.csv --from 2026-01 --to 2026-11 --branches examples/data/branches.csv
+echo
+out=build/dev/sample
+mkdir -p "$out"
+$rectify ledger inputs examples/data/ledger.json --as-of "$as_of" >"$out/rect_inputs.csv"
+$rectify meetings examples/data/meetings.csv --from 2026-01 --to 2026-11 --branches examples/data/branches.csv \
+  --inputs >"$out/meeting_inputs.csv"
+$rectify survey examples/data/survey.csv --inputs >"$out/survey_inputs.csv"
+$rectify risks examples/data/risks.csv --as-of "$as_of" --inputs >"$out/risk_inputs.csv"
+$rectify score examples/data/scheme.json examples/data/units.csv "$out/rect_inputs.csv" "$out/meeting_inputs.csv" \
+  "$out/survey_inputs.csv" "$out/risk_inputs.csv" --explain "$@"

@@ -21,6 +21,27 @@ UNITS = "examples/data/units.csv"
 LEDGER = "examples/data/ledger.json"
 AS_OF = "2026-11-30"
 RECT_INPUTS = ["rect_completion_rate", "rect_on_time_rate", "rect_returned", "rect_overdue"]  # what the scheme reads
+# What the scheme reads from the compliance checks (compliance.md §1–3).
+COMPLIANCE_INPUTS = ["meetings_met_ratio", "attendance_rate", "records_incomplete", "satisfaction_index",
+                     "risk_controlled_ratio", "risk_high_reviewed_ratio"]
+
+
+def scheme_inputs():
+    """Every `input` the sample scheme names, read from its JSON."""
+    found = set()
+
+    def walk(x):
+        if isinstance(x, dict):
+            if isinstance(x.get("input"), str):
+                found.add(x["input"])
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+    with open(os.path.join(ROOT, SCHEME), encoding="utf-8") as f:
+        walk(json.load(f))
+    return found
 
 
 def usage(cli, label, *args):
@@ -75,15 +96,16 @@ def main():
            err.strip() == "rectify: no/such/scheme.json: [rectify.io.open] cannot read the file: No such file or directory",
            f"exit {code}: {err.strip()}")
 
-    # validate on the sample scheme: 8 groups, 23 leaves, 4 grades. Inputs: every column of
-    # units.csv besides `unit` and `headcount`, and four of the ledger's five rect_* inputs.
+    # validate on the sample scheme: 8 groups, 25 leaves, 4 grades. Inputs: every column of
+    # units.csv besides `unit` and `headcount`, four of the ledger's five rect_* inputs and six
+    # of the compliance checks'.
     code, out, err = run(cli, "validate", SCHEME)
     expect("validate sample: exit 0", code == 0, err)
     with open(os.path.join(ROOT, UNITS), encoding="utf-8") as f:
         header = next(csv.reader(f))
-    inputs = len(header) - 2 + len(RECT_INPUTS)  # all but `unit` and `headcount`, and the ledger's
+    inputs = len(header) - 2 + len(RECT_INPUTS) + len(COMPLIANCE_INPUTS)
     expect("validate sample: summary",
-           out == f"{SCHEME}: valid: hw-party-2026, 23 leaves, 8 groups, {inputs} inputs, 4 grades\n", repr(out))
+           out == f"{SCHEME}: valid: hw-party-2026, 25 leaves, 8 groups, {inputs} inputs, 4 grades\n", repr(out))
     expect("validate sample: nothing on stderr", err == "", err)
 
     # The sample's main job: the ledger's inputs joined with units.csv (README, scripts/demo.sh).
@@ -93,8 +115,22 @@ def main():
     rect = os.path.join(tmp.name, "rect.csv")
     with open(rect, "w", encoding="utf-8") as f:
         f.write(rect_csv)
+    # ... and the compliance checks' inputs, as scripts/demo.sh makes them.
+    data = [UNITS, rect]
+    for name, args in (("meetings", ["meetings", "examples/data/meetings.csv", "--from", "2026-01", "--to", "2026-11",
+                                     "--branches", "examples/data/branches.csv"]),
+                       ("survey", ["survey", "examples/data/survey.csv"]),
+                       ("risks", ["risks", "examples/data/risks.csv", "--as-of", AS_OF])):
+        code, text, err = run(cli, *args, "--inputs")
+        expect(f"{name} --inputs: exit 0", code == 0, err)
+        data.append(os.path.join(tmp.name, f"{name}.csv"))
+        with open(data[-1], "w", encoding="utf-8") as f:
+            f.write(text)
+    expect("the scheme reads exactly units.csv, the ledger's and the checks' inputs",
+           scheme_inputs() == (set(header) - {"unit", "headcount"}) | set(RECT_INPUTS) | set(COMPLIANCE_INPUTS),
+           str(scheme_inputs() ^ ((set(header) - {"unit", "headcount"}) | set(RECT_INPUTS) | set(COMPLIANCE_INPUTS))))
     code, out, err = run(cli, "score", SCHEME, UNITS)
-    expect("units.csv alone: exit 0 (the ledger's inputs are missing and reweighted)", code == 0, err)
+    expect("units.csv alone: exit 0 (the computed inputs are missing and reweighted)", code == 0, err)
     code, out, err = run(cli, "score", SCHEME, UNITS, rect, rect)
     expect("a column in two DATA files: exit 1, nothing on stdout, both files named",
            code == 1 and out == "" and err.startswith(
@@ -109,12 +145,16 @@ def main():
            and out.splitlines()[-1].startswith("new_unit,"), err + out[-200:])
 
     # score --format json: valid JSON, units in input order, every field of scoring.md §7.
-    code, out, err = run(cli, "score", SCHEME, UNITS, rect, "--format", "json")
+    code, out, err = run(cli, "score", SCHEME, *data, "--format", "json")
     expect("json: exit 0", code == 0, err)
     expect("json: the unused columns are noted once per file on stderr",
            sorted(err.splitlines()) == sorted([
                f"rectify: note: {UNITS}: columns the scheme does not use are ignored: headcount",
-               f"rectify: note: {rect}: columns the scheme does not use are ignored: rect_total"]), err)
+               f"rectify: note: {rect}: columns the scheme does not use are ignored: rect_total",
+               f"rectify: note: {data[2]}: columns the scheme does not use are ignored: meetings_required, "
+               "meetings_short",
+               f"rectify: note: {data[3]}: columns the scheme does not use are ignored: satisfaction_n",
+               f"rectify: note: {data[4]}: columns the scheme does not use are ignored: risk_points"]), err)
     try:
         doc = json.loads(out)
     except ValueError as e:
@@ -143,17 +183,28 @@ def main():
     expect("json: the veto caps wa_baima", by["wa_baima"]["vetoes"] == ["veto.serious_violation"]
            and by["wa_baima"]["grade"] == "不合格", json.dumps(by["wa_baima"], ensure_ascii=False)[:300])
     expect("json: nobody else is vetoed", all(u["vetoes"] == [] for u in units if u["unit"] != "wa_baima"))
-    # The five empty cells of units.csv.
-    empty = {"wa_hebei": ["expert_rating_publicity"], "wa_liulin": ["training_hours_per_person"],
-             "office_admin": ["satisfaction_index"], "office_finance": ["materials_reviewed_rate"],
-             "wa_shuiyuan": ["articles_published"]}
+    # The empty cells of every data file, in the columns the scheme reads: the five of units.csv,
+    # and the rates the checks leave empty (no valid meeting, no high-level risk point).
+    used = scheme_inputs()
+    empty = {}
+    for path in data:
+        with open(path if os.path.isabs(path) else os.path.join(ROOT, path), encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                for col, cell in row.items():
+                    if col in used and cell == "":
+                        empty.setdefault(row["unit"], []).append(col)
+    expect("json: units.csv has its five empty cells", all(
+        empty.get(u, [])[:1] == [c] for u, c in (("wa_hebei", "expert_rating_publicity"),
+                                                 ("wa_liulin", "training_hours_per_person"),
+                                                 ("office_finance", "materials_reviewed_rate"),
+                                                 ("wa_shuiyuan", "articles_published"))), str(empty))
     expect("json: missing lists the empty cells",
-           all(u["missing"] == empty.get(u["unit"], []) for u in units),
+           all(sorted(u["missing"]) == sorted(empty.get(u["unit"], [])) for u in units),
            str({u["unit"]: u["missing"] for u in units if u["missing"]}))
     # Under "reweight" the dropped leaf is absent from nodes; a missing count is not dropped.
     expect("json: a dropped leaf is not in nodes",
            "civilisation.publicity" not in by["wa_hebei"]["nodes"] and "civilisation.publicity" in by["wa_qingshan"]["nodes"])
-    expect("json: a missing count drops nothing", len(by["wa_shuiyuan"]["nodes"]) == 31,
+    expect("json: a missing count drops nothing", len(by["wa_shuiyuan"]["nodes"]) == 33,
            str(len(by["wa_shuiyuan"]["nodes"])))
     # 优秀 has a quota of 20%: at most floor(0.2 × 18) = 3 units (ties aside).
     top = [u for u in units if u["grade"] == "优秀"]
@@ -166,7 +217,7 @@ def main():
            all({"node", "points", "why"} == set(item) for u in units for item in u["lost"]))
 
     # --format csv: the header of scoring.md §7, one row per unit, in input order.
-    code, out, err = run(cli, "score", SCHEME, UNITS, rect, "--format", "csv")
+    code, out, err = run(cli, "score", SCHEME, *data, "--format", "csv")
     expect("csv: exit 0", code == 0, err)
     table = list(csv.reader(io.StringIO(out)))
     expect("csv: header", table and table[0][:8] == ["unit", "score", "base", "bonus", "penalty", "band", "grade", "rank"]
@@ -175,16 +226,16 @@ def main():
     expect("csv: the same scores as json",
            all(abs(float(r[1]) - by[r[0]]["score"]) == 0 for r in table[1:]))
 
-    code, out, err = run(cli, "score", SCHEME, UNITS, rect, "--format", "csv", "--explain")
+    code, out, err = run(cli, "score", SCHEME, *data, "--format", "csv", "--explain")
     expect("csv --explain: exit 0 and the lost-points header", code == 0 and out.startswith("unit,node,points,why\n"),
            out[:100])
 
     # The table: ranked, one row per unit (after a title and a header).
-    code, out, err = run(cli, "score", SCHEME, UNITS, rect)
+    code, out, err = run(cli, "score", SCHEME, *data)
     lines = out.splitlines()
     expect("table: exit 0, title, header and 18 rows", code == 0 and len(lines) == 2 + len(names), out[:300])
     expect("table: first row is rank 1", len(lines) > 2 and lines[2].split()[0] == "1", lines[2] if len(lines) > 2 else "")
-    code, out_en, _ = run(cli, "score", SCHEME, UNITS, rect, "--lang", "en", "--explain")
+    code, out_en, _ = run(cli, "score", SCHEME, *data, "--lang", "en", "--explain")
     expect("table --lang en --explain: exit 0, English header", code == 0 and "rank" in out_en.splitlines()[1])
     return finish()
 

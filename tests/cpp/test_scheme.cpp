@@ -97,8 +97,8 @@ TEST_CASE("scheme: the sample bureau scheme is valid", "[scheme]") {
   CHECK(check_scheme(rectify::io::read_file(path), path).empty());
   const auto plan = rectify::assess::compile(rectify::io::load_scheme_file(path));
   CHECK(plan.id == "hw-party-2026");
-  CHECK(plan.nodes.size() == 31);  // 8 areas (7 of the report, 1 for the ledger) + 23 indicators
-  CHECK(plan.leaves.size() == 23);
+  CHECK(plan.nodes.size() == 33);  // 8 areas (7 of the report, 1 for the ledger) + 25 indicators
+  CHECK(plan.leaves.size() == 25);
   CHECK(plan.missing == rectify::assess::missing_policy::reweight);
   // team.training has weight 2 of 3 under team (8 points): 8 × 2 / 3.
   CHECK(plan.nodes[static_cast<std::size_t>(plan.find_node("team.training"))].points == Approx(16.0 / 3.0));

@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "rectify/assess/engine.hpp"
+#include "rectify/compliance/surveys.hpp"
 #include "rectify/core/error.hpp"
 #include "rectify/io/csv.hpp"
+#include "rectify/io/records.hpp"
 #include "rectify/io/results.hpp"
 #include "rectify/io/scheme_json.hpp"
 #include "rectify/mcda/weights.hpp"
@@ -598,29 +600,33 @@ TEST_CASE("scheme weights: JSON and table output report the derived weights", "[
 
 TEST_CASE("scheme weights: the sample scheme with AHP and entropy areas", "[scheme_weights]") {
   const auto p = ra::compile(rectify::io::load_scheme_file(RECTIFY_EXAMPLES_DATA "/scheme_ahp.json"));
-  const auto t = rectify::io::read_units_csv_file(RECTIFY_EXAMPLES_DATA "/units.csv");
+  // The unit data joined with the survey's satisfaction_index, as the sample's main job does.
+  const std::vector<rectify::table> parts{rectify::io::read_units_csv_file(RECTIFY_EXAMPLES_DATA "/units.csv"),
+                                          rectify::compliance::inputs(rectify::compliance::check_surveys(
+                                              rectify::io::read_text_csv_file(RECTIFY_EXAMPLES_DATA "/survey.csv")))};
+  const auto t = rectify::join(parts);
   const auto r = ra::score(p, t.view());
   REQUIRE(r.derived.size() == 2);
   const auto& ahp = r.derived[0];
   CHECK(ahp.node == p.find_node("org_life"));
   CHECK(ahp.cr < 0.1);
   CHECK(ahp.weights.sum() == Approx(1.0));
-  // The 作风建设 leaves: satisfaction linear 60..95, complaints linear 6..0; office_admin has no
-  // satisfaction_index and is left out of the derivation.
+  // The 作风建设 leaves: satisfaction linear 60..95, complaints linear 6..0, over the units that
+  // have both (every unit was surveyed and every unit reports complaints).
   const auto& ent = r.derived[1];
   CHECK(ent.node == p.find_node("conduct"));
-  CHECK(ent.units == 17);
+  CHECK(ent.units == 18);
   const auto sat = t.view().find("satisfaction_index"), comp = t.view().find("complaints");
-  Eigen::MatrixXd f(17, 2);
+  Eigen::MatrixXd f(18, 2);
   Eigen::Index k = 0;
   for (Eigen::Index i = 0; i < t.values.rows(); ++i) {
     const double x = t.values(i, sat), c = t.values(i, comp);
-    if (std::isnan(x)) continue;
+    if (std::isnan(x) || std::isnan(c)) continue;
     f(k, 0) = std::clamp((x - 60) / 35, 0.0, 1.0);
     f(k, 1) = std::clamp((6 - c) / 6, 0.0, 1.0);
     ++k;
   }
-  REQUIRE(k == 17);
+  REQUIRE(k == 18);
   const auto want = rectify::mcda::entropy(f).weights;
   CHECK(ent.weights[0] == Approx(want[0]).epsilon(1e-12));
   CHECK(ent.weights[1] == Approx(want[1]).epsilon(1e-12));

@@ -27,6 +27,12 @@ SCHEME_JSON = EXAMPLES / "scheme.json"
 UNITS_CSV = EXAMPLES / "units.csv"
 LEDGER_JSON = EXAMPLES / "ledger.json"
 AS_OF = "2026-11-30"  # the sample ledger's "today"
+# The sample's compliance records and the period the meetings are checked over (scripts/demo.sh).
+MEETINGS_CSV = EXAMPLES / "meetings.csv"
+BRANCHES_CSV = EXAMPLES / "branches.csv"
+SURVEY_CSV = EXAMPLES / "survey.csv"
+RISKS_CSV = EXAMPLES / "risks.csv"
+PERIOD = ("2026-01", "2026-11")
 
 # A small valid scheme: a linear rule, a deduction-only leaf and two grades.
 MINI: Dict[str, Any] = {
@@ -60,15 +66,23 @@ def scheme() -> rectify.Scheme:
 @pytest.fixture
 def units_frame():
     """The sample units read by pandas (a `unit` column, int and float columns, NaN cells),
-    with the sample ledger's rect_* inputs as of AS_OF joined on, as the README does it."""
+    with the sample ledger's rect_* inputs as of AS_OF and the compliance checks' inputs joined
+    on, as the README does it."""
     import pandas as pd
 
     kwargs: Dict[str, Any] = {}
     if int(pd.__version__.split(".")[0]) < 3:
         kwargs["float_precision"] = "round_trip"  # pandas 3 parses exactly by default
     units = pd.read_csv(UNITS_CSV, **kwargs)
-    rect = rectify.Ledger.load(LEDGER_JSON).inputs(AS_OF)
-    return units.merge(rect, left_on="unit", right_index=True, how="left")
+    computed = [
+        rectify.Ledger.load(LEDGER_JSON).inputs(AS_OF),
+        rectify.compliance.meetings(str(MEETINGS_CSV), *PERIOD, branches=str(BRANCHES_CSV)).inputs,
+        rectify.compliance.surveys(str(SURVEY_CSV)).inputs,
+        rectify.compliance.risks(str(RISKS_CSV), AS_OF).inputs,
+    ]
+    for inputs in computed:
+        units = units.merge(inputs, left_on="unit", right_index=True, how="left")
+    return units
 
 
 @pytest.fixture(scope="session")
@@ -79,12 +93,21 @@ def cli_json() -> Dict[str, Any]:
         pytest.skip("RECTIFY_CLI is not set (the path of the rectify command line)")
     import tempfile
 
-    rect = subprocess.run([cli, "ledger", "inputs", str(LEDGER_JSON), "--as-of", AS_OF], check=True, capture_output=True)
+    commands = {
+        "rect": ["ledger", "inputs", str(LEDGER_JSON), "--as-of", AS_OF],
+        "meetings": ["meetings", str(MEETINGS_CSV), "--from", PERIOD[0], "--to", PERIOD[1],
+                     "--branches", str(BRANCHES_CSV), "--inputs"],
+        "survey": ["survey", str(SURVEY_CSV), "--inputs"],
+        "risks": ["risks", str(RISKS_CSV), "--as-of", AS_OF, "--inputs"],
+    }
     with tempfile.TemporaryDirectory() as tmp:
-        rect_csv = Path(tmp) / "rect.csv"
-        rect_csv.write_bytes(rect.stdout)
+        data = []
+        for name, args in commands.items():
+            done = subprocess.run([cli, *args], check=True, capture_output=True)
+            data.append(Path(tmp) / f"{name}.csv")
+            data[-1].write_bytes(done.stdout)
         out = subprocess.run(
-            [cli, "score", str(SCHEME_JSON), str(UNITS_CSV), str(rect_csv), "--format", "json"],
+            [cli, "score", str(SCHEME_JSON), str(UNITS_CSV), *map(str, data), "--format", "json"],
             check=True,
             capture_output=True,
         )

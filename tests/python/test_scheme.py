@@ -116,20 +116,20 @@ def test_properties(scheme: rectify.Scheme) -> None:
     assert scheme.total == 100
     assert scheme.missing == "reweight"
     assert scheme.grades == ["优秀", "良好", "合格", "不合格"]
-    assert len(scheme.inputs) == 31 and "headcount" not in scheme.inputs  # 27 of units.csv, 4 of the ledger
+    assert len(scheme.inputs) == 33 and "headcount" not in scheme.inputs  # 23 of units.csv, 4 of the ledger, 6 of the checks
     nodes = scheme.nodes
     assert list(nodes.columns) == ["name", "parent", "leaf", "points", "rule", "input", "path"]
     assert nodes.index[0] == "org_life" and pd.isna(nodes.loc["org_life", "parent"])
     assert nodes.loc["team.training", "points"] == pytest.approx(16 / 3)  # weight 2 of 3 in an 8-point group
-    assert nodes.loc["org_life.meetings", "input"] == "meetings_held_rate"
+    assert nodes.loc["org_life.meetings", "input"] == "meetings_met_ratio"
     assert pd.isna(nodes.loc["org_life.records", "rule"])
-    assert nodes["leaf"].sum() == 23
+    assert nodes["leaf"].sum() == 25
 
 
 def test_repr(scheme: rectify.Scheme, mini_dict) -> None:
     assert repr(scheme) == (
         "Scheme(id='hw-party-2026', name='2026年度公路养护党建与精神文明建设考核方案', "
-        "leaves=23, inputs=31, grades=4)"
+        "leaves=25, inputs=33, grades=4)"
     )
     mini_dict["colour"] = 1
     mini_dict["grades"][0]["quota"] = 2

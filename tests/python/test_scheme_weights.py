@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import rectify
-from conftest import EXAMPLES, UNITS_CSV
+from conftest import EXAMPLES, SURVEY_CSV, UNITS_CSV
 
 SCHEME_AHP = EXAMPLES / "scheme_ahp.json"
 
@@ -119,15 +119,17 @@ def test_weights_of_the_sample_scheme(derived: rectify.Scheme, units_frame: pd.D
     assert groups.loc["org_life", "cr"] == pytest.approx(ci / 0.90, rel=1e-8)
     assert groups.loc["org_life", "path"] == "/indicators/0/weights"
     assert pd.isna(groups.loc["org_life", "units"])
-    assert groups.loc["conduct", "units"] == 17  # office_admin has no satisfaction_index
+    assert groups.loc["conduct", "units"] == 18  # every unit was surveyed and reports complaints
     assert not groups.loc["conduct", "equal_fallback"]
     assert math.isnan(groups.loc["conduct", "cr"])
 
-    # The node columns carry the derived points: a unit with full marks gets them.
+    # The node columns carry the derived points: each leaf's fraction of them.
     nodes = res.nodes
-    office = nodes.loc["office_party"]
-    assert office["conduct"] == pytest.approx(
-        ent.loc["conduct.satisfaction", "points"] * 1.0 + ent.loc["conduct.complaints", "points"] * 1.0
+    row = units_frame.set_index("unit").loc["office_party"]
+    sat = min(max((row["satisfaction_index"] - 60) / 35, 0.0), 1.0)
+    comp = min(max((6 - row["complaints"]) / 6, 0.0), 1.0)
+    assert nodes.loc["office_party", "conduct"] == pytest.approx(
+        ent.loc["conduct.satisfaction", "points"] * sat + ent.loc["conduct.complaints", "points"] * comp
     )
 
 
@@ -188,7 +190,7 @@ def test_cohort_methods_match_their_formulas(method: str) -> None:
 
 
 def test_a_strided_frame_gives_the_same_weights(derived: rectify.Scheme, units_frame: pd.DataFrame) -> None:
-    frame = rectify.read_units_csv(UNITS_CSV)
+    frame = rectify.read_units_csv(UNITS_CSV).join(rectify.compliance.surveys(str(SURVEY_CSV)).inputs)
     # A C-ordered 2-D array: every column of the DataFrame is a strided view.
     values = np.ascontiguousarray(frame.to_numpy())
     strided = pd.DataFrame(values, index=frame.index, columns=frame.columns, copy=False)
@@ -227,7 +229,7 @@ def test_json_output_reports_the_weights(derived: rectify.Scheme, units_frame: p
     assert list(doc)[:3] == ["scheme", "weights", "units"]
     groups = {g["node"]: g for g in doc["weights"]}
     assert groups["org_life"]["cr"] == res.weight_groups.loc["org_life", "cr"]
-    assert groups["conduct"]["units"] == 17 and groups["conduct"]["equal_fallback"] is False
+    assert groups["conduct"]["units"] == 18 and groups["conduct"]["equal_fallback"] is False
     for g in doc["weights"]:
         for child in g["children"]:
             assert child["weight"] == res.weights.loc[child["node"], "weight"]
@@ -243,18 +245,23 @@ def cli() -> str:
     return path
 
 
-def test_cli_shows_the_weights(cli: str, derived: rectify.Scheme) -> None:
+def test_cli_shows_the_weights(cli: str, derived: rectify.Scheme, tmp_path) -> None:
+    # The units and the survey's inputs, as two files for the CLI and one joined frame for Python.
+    survey = tmp_path / "survey_inputs.csv"
+    survey.write_bytes(subprocess.run([cli, "survey", str(SURVEY_CSV), "--inputs"], check=True,
+                                      capture_output=True).stdout)
     out = subprocess.run(
-        [cli, "score", str(SCHEME_AHP), str(UNITS_CSV), "--format", "json"], check=True, capture_output=True
+        [cli, "score", str(SCHEME_AHP), str(UNITS_CSV), str(survey), "--format", "json"], check=True,
+        capture_output=True
     )
     doc = json.loads(out.stdout)
-    py = derived.score(UNITS_CSV)
+    py = derived.score(rectify.read_units_csv(UNITS_CSV).join(rectify.read_units_csv(survey)))
     assert out.stdout.decode("utf-8") == py.to_json()
     weights = {c["node"]: c["weight"] for g in doc["weights"] for c in g["children"]}
     assert weights == py.weights["weight"].to_dict()
     table = subprocess.run(
-        [cli, "score", str(SCHEME_AHP), str(UNITS_CSV), "--lang", "en"], check=True, capture_output=True
+        [cli, "score", str(SCHEME_AHP), str(UNITS_CSV), str(survey), "--lang", "en"], check=True, capture_output=True
     ).stdout.decode("utf-8")
     block = table[table.index("derived weights:") :]
-    assert "org_life (ahp, λmax = " in block and "conduct (entropy, from 17 units)" in block
+    assert "org_life (ahp, λmax = " in block and "conduct (entropy, from 18 units)" in block
     assert "org_life.meetings" in block

@@ -56,7 +56,10 @@ def test_scoring_a_csv_path_is_the_cli(scheme: rectify.Scheme) -> None:
 def test_read_units_csv(scheme: rectify.Scheme, units_frame: pd.DataFrame) -> None:
     df = rectify.read_units_csv(UNITS_CSV)
     assert df.index.name == "unit"
-    assert list(df.columns) == [c for c in units_frame.columns[1:] if not c.startswith("rect_")]  # the ledger's are joined on
+    # units_frame has the ledger's and the compliance checks' inputs joined on after the file's columns
+    with open(UNITS_CSV, encoding="utf-8") as f:
+        header = f.readline().strip().split(",")
+    assert list(df.columns) == header[1:] == list(units_frame.columns[1 : len(header)])
     assert (df.dtypes == np.float64).all()
     assert math.isnan(df.loc["wa_hebei", "expert_rating_publicity"])
     # it scores exactly like the file itself
@@ -121,7 +124,9 @@ def test_series_views(scheme: rectify.Scheme, units_frame: pd.DataFrame) -> None
     pd.testing.assert_series_equal(res.ranks, frame["rank"])
     assert res.vetoes["wa_baima"] == ["veto.serious_violation"]
     assert res.vetoes["sec1_chengguan"] == []
-    assert res.missing["office_admin"] == ["satisfaction_index"]
+    assert res.missing["office_admin"] == []
+    assert res.missing["wa_hebei"] == ["expert_rating_publicity"]  # an empty cell of units.csv
+    assert res.missing["center_emergency"] == ["attendance_rate"]  # no meeting held: no attendance rate
     assert len(res) == 18
     nodes = res.nodes
     assert nodes.shape == (18, len(scheme.nodes))
