@@ -1,5 +1,6 @@
 #include "fields.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -91,6 +92,15 @@ std::string shown(std::string_view s) {
   std::string head(s.substr(0, cut));
   head += "...";
   return quoted(head);
+}
+
+std::string earlier_row(const io::text_table& t, std::size_t row) {
+  std::string where = t.place(row, -1);
+  where.erase(0, std::min(where.size(), t.source().size() + 1));
+  if (where.starts_with("row ")) return where;
+  std::string out = "line ";
+  out += where;
+  return out;
 }
 
 void problems::add(std::string code, std::size_t row, std::ptrdiff_t column, std::string message) {

@@ -29,6 +29,10 @@ namespace rectify::compliance::detail {
 /// A cell as a message shows it: quoted, cut at 60 bytes on a character boundary.
 [[nodiscard]] std::string shown(std::string_view s);
 
+/// Where an earlier row is, for a message about a later one: "line 3" in a file, "row 2" in a
+/// table built in memory (the forms `text_table::place` uses).
+[[nodiscard]] std::string earlier_row(const io::text_table& t, std::size_t row);
+
 /// Collects the problems of a record file: the first 100 are kept, the rest only counted, and
 /// `raise_if_any` throws them all as one error with a last line "... and N more".
 class problems {

@@ -30,29 +30,6 @@ bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-// Spaces people leave around a name: ASCII blanks and the ideographic space U+3000, which
-// Chinese input methods type in full-width mode.
-std::string_view trim(std::string_view s) noexcept {
-  constexpr std::string_view ideographic = "\xE3\x80\x80";
-  for (;;) {
-    if (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-      s.remove_prefix(1);
-    else if (s.starts_with(ideographic))
-      s.remove_prefix(ideographic.size());
-    else
-      break;
-  }
-  for (;;) {
-    if (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-      s.remove_suffix(1);
-    else if (s.ends_with(ideographic))
-      s.remove_suffix(ideographic.size());
-    else
-      break;
-  }
-  return s;
-}
-
 std::string column_name(std::string_view name) {
   std::string out = "column ";
   out += quoted(name);
@@ -285,6 +262,29 @@ std::string_view label_zh(finding_kind k) noexcept {
 
 // ---------------------------------------------------------------------------------------------
 // rules
+
+// Spaces people leave around a name: ASCII blanks and the ideographic space U+3000, which
+// Chinese input methods type in full-width mode.
+std::string_view meeting_rules::trim(std::string_view s) noexcept {
+  constexpr std::string_view ideographic = "\xE3\x80\x80";
+  for (;;) {
+    if (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+      s.remove_prefix(1);
+    else if (s.starts_with(ideographic))
+      s.remove_prefix(ideographic.size());
+    else
+      break;
+  }
+  for (;;) {
+    if (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+      s.remove_suffix(1);
+    else if (s.ends_with(ideographic))
+      s.remove_suffix(ideographic.size());
+    else
+      break;
+  }
+  return s;
+}
 
 std::ptrdiff_t meeting_rules::find(std::string_view name) const noexcept {
   name = trim(name);

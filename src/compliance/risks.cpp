@@ -87,17 +87,6 @@ struct point_hash {
   }
 };
 
-// Where an earlier row is, for a message about a later one: "line 3" in a file, "row 2" in a
-// table built in memory (the form `place` uses).
-std::string earlier_row(const io::text_table& t, std::size_t row) {
-  std::string where = t.place(row, -1);
-  where.erase(0, std::min(where.size(), t.source().size() + 1));
-  if (where.starts_with("row ")) return where;
-  std::string out = "line ";
-  out += where;
-  return out;
-}
-
 }  // namespace
 
 risk_report check_risks(const io::text_table& reg, date as_of) {
@@ -159,7 +148,7 @@ risk_report check_risks(const io::text_table& reg, date as_of) {
                             detail::shown(p.risk), " is ");
       msg += name(p.level);
       msg += " at ";
-      msg += earlier_row(reg, p.row);
+      msg += detail::earlier_row(reg, p.row);
       msg += " but ";
       msg += name(*lv);
       msg += " here: the rows of one point must agree on its level";

@@ -194,17 +194,6 @@ std::string scale_text(const survey_options& o) {
   return s;
 }
 
-// Where an earlier row is, for a message about a later one: "line 3" in a file, "row 2" in a
-// table built in memory (the form `place` uses).
-std::string earlier_row(const io::text_table& t, std::size_t row) {
-  std::string where = t.place(row, -1);
-  where.erase(0, std::min(where.size(), t.source().size() + 1));
-  if (where.starts_with("row ")) return where;
-  std::string out = "line ";
-  out += where;
-  return out;
-}
-
 void check_options(const survey_options& o) {
   std::vector<problem> found;
   const auto bad = [&](std::string message) {
@@ -344,7 +333,7 @@ survey_report check_surveys(const io::text_table& responses, const survey_option
       if (!fresh) {
         std::string msg = cat("respondent ", detail::shown(respondent), " of unit ", detail::shown(unit));
         msg += " answered twice (first at ";
-        msg += earlier_row(responses, first->second);
+        msg += detail::earlier_row(responses, first->second);
         msg += ')';
         out.add("rectify.compliance.duplicate_respondent", r, at[1], std::move(msg));
         ok = false;

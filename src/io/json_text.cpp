@@ -8,8 +8,6 @@ namespace rectify::io::detail {
 
 using json = nlohmann::json;
 
-namespace {
-
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -24,6 +22,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
+
+namespace {
 
 // Builds the document from nlohmann's SAX events, as json_sax_dom_parser does, and refuses
 // nothing but reports every repeated key: JSON objects may not repeat a key, and nlohmann keeps

@@ -15,6 +15,9 @@
 
 namespace rectify::io::detail {
 
+/// Levenshtein distance between two byte strings, for "did you mean" suggestions.
+[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
+
 /// How a parse ended: a document, a text that is not JSON (`<prefix>.syntax`), or JSON with a
 /// number beyond a double (`<prefix>.bad_number`).
 enum class json_text_status { ok, syntax, overflow };

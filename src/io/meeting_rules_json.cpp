@@ -18,6 +18,7 @@ namespace {
 
 using json = nlohmann::json;
 using detail::describe;
+using detail::edit_distance;
 namespace cm = rectify::compliance;
 
 constexpr std::string_view kFormat = "rectify.meeting-rules/1";
@@ -32,31 +33,6 @@ const std::string code_format = "rectify.compliance.rules.bad_format";
 const std::string code_dup_type = "rectify.compliance.rules.duplicate_type";
 const std::string code_dup_name = "rectify.compliance.rules.duplicate_name";
 
-// Names as `meeting_rules::find` sees them: it trims what people leave around a name (ASCII
-// blanks and the ideographic space U+3000) from the record's cell, so a stored name with them
-// could never match; they are trimmed here too.
-std::string_view trim_name(std::string_view s) noexcept {
-  constexpr std::string_view ideographic = "\xE3\x80\x80";
-  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  for (;;) {
-    if (!s.empty() && blank(s.front()))
-      s.remove_prefix(1);
-    else if (s.starts_with(ideographic))
-      s.remove_prefix(ideographic.size());
-    else
-      break;
-  }
-  for (;;) {
-    if (!s.empty() && blank(s.back()))
-      s.remove_suffix(1);
-    else if (s.ends_with(ideographic))
-      s.remove_suffix(ideographic.size());
-    else
-      break;
-  }
-  return s;
-}
-
 std::string lower_ascii(std::string_view s) {
   std::string out(s);
   for (char& c : out)
@@ -68,21 +44,6 @@ bool valid_id(std::string_view s) noexcept {
   if (s.empty() || s.front() < 'a' || s.front() > 'z') return false;
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0U : 1U)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
 }
 
 constexpr cm::cadence cadences[] = {cm::cadence::month, cm::cadence::quarter, cm::cadence::year};
@@ -162,7 +123,7 @@ class reader : public detail::json_reader {
       add(code_type, path, "must be a string, not " + describe(v));
       return std::nullopt;
     }
-    const std::string_view t = trim_name(v.get_ref<const std::string&>());
+    const std::string_view t = cm::meeting_rules::trim(v.get_ref<const std::string&>());
     if (t.empty()) {
       add(code_value, path, "must not be empty");
       return std::nullopt;

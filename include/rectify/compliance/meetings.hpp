@@ -83,6 +83,10 @@ struct meeting_rules {
   /// The type a record names: its `id` (ASCII case ignored), `name_zh` or one of its `aliases`,
   /// after trimming; -1 when none matches.
   [[nodiscard]] std::ptrdiff_t find(std::string_view name) const noexcept;
+
+  /// A name as `find` compares it: ASCII blanks and the ideographic space U+3000 (which Chinese
+  /// input methods type in full-width mode) trimmed from both ends. The rules file stores names so.
+  [[nodiscard]] static std::string_view trim(std::string_view name) noexcept;
 };
 
 /// compliance.md §1's table: 党员大会 (quarter, majority), 支委会 (month, majority), 党小组会
