@@ -158,26 +158,6 @@ std::string invalid_reason_zh(const cp::meeting_rules& rules, const cp::meeting_
   return s + f.detail;
 }
 
-ojson rules_json(const cp::meeting_rules& rules) {
-  ojson j;
-  j["source"] = rules.source;
-  j["types"] = ojson::array();
-  for (const auto& t : rules.types) {
-    ojson tj;
-    tj["id"] = t.id;
-    tj["name_zh"] = t.name_zh;
-    tj["aliases"] = t.aliases;
-    tj["at_least"] = t.at_least;
-    tj["per"] = cp::name(t.per);
-    tj["per_group"] = t.per_group;
-    tj["quorum"] = cp::name(t.quorum);
-    tj["complete"] = ojson::array();
-    for (const auto f : t.complete) tj["complete"].push_back(cp::name(f));
-    j["types"].push_back(std::move(tj));
-  }
-  return j;
-}
-
 // `file:line` of a finding's record, or "" for a finding about a slot.
 std::string finding_place(const cp::meeting_records& records, const cp::meeting_finding& f) {
   return f.row < records.table.rows() ? records.table.place(f.row, -1) : std::string();
@@ -187,7 +167,8 @@ std::string meetings_json(const cp::meeting_records& records, const cp::meetings
   ojson doc;
   doc["from"] = report.from.str();
   doc["to"] = report.to.str();
-  doc["rules"] = rules_json(report.rules);
+  // The rules as a complete rules file, the same text --print-rules writes.
+  doc["rules"] = ojson::parse(rectify::io::dump_meeting_rules(report.rules));
   doc["records_outside"] = report.records_outside;
   doc["branches"] = ojson::array();
   for (const auto& b : report.branches) {

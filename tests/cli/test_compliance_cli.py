@@ -206,8 +206,9 @@ def check_meetings(cli):
         doc = json.loads(out)
         expect("meetings json: period and records outside",
                (doc["from"], doc["to"], doc["records_outside"]) == ("2026-04", "2026-06", 2), str(doc)[:300])
-        expect("meetings json: the rules in snake_case", [t["id"] for t in doc["rules"]["types"]] == MEETING_TYPES
-               and doc["rules"]["types"][1]["quorum"] == "majority" and doc["rules"]["types"][2]["per_group"] is True
+        expect("meetings json: the rules as a rules file", doc["rules"]["format"] == "rectify.meeting-rules/1"
+               and [t["id"] for t in doc["rules"]["types"]] == MEETING_TYPES
+               and doc["rules"]["types"][1]["quorum"] == "majority" and doc["rules"]["types"][2]["scope"] == "group"
                and doc["rules"]["types"][0]["per"] == "quarter" and "signed" in doc["rules"]["types"][0]["complete"],
                json.dumps(doc["rules"], ensure_ascii=False)[:400])
         b = doc["branches"]
