@@ -63,7 +63,7 @@ std::string text_table::place(std::size_t row, std::ptrdiff_t column) const {
   std::string where = source_;
   if (in_memory_ || row >= lines_.size() || lines_[row] == 0) {
     where += ":row ";
-    where += std::to_string(row + 1);
+    where += std::to_string(row);  // 0-based: a DataFrame's position (iloc), as MCDA messages count
     if (column >= 0 && static_cast<std::size_t>(column) < header_.size()) {
       where += ':';
       where += header_[static_cast<std::size_t>(column)];

@@ -99,7 +99,7 @@ TEST_CASE("problems keeps the first 100 and counts the rest", "[compliance][fiel
   } catch (const rectify::error& e) {
     REQUIRE(e.problems().size() == 101);
     CHECK(e.code() == "rectify.test.bad");
-    CHECK(e.problems()[0].source == "x.csv:row 1:a");
+    CHECK(e.problems()[0].source == "x.csv:row 0:a");
     CHECK(e.problems()[99].message == "bad 99");
     CHECK(e.problems()[100].code == "rectify.compliance.more");
     CHECK(e.problems()[100].message == "... and 30 more problems");

@@ -460,11 +460,11 @@ TEST_CASE("records naming a branch or group the list lacks are errors", "[compli
                          rec("b9", "党课", "2025-01-05")}),  // outside the period: ignored
       rules);
   CHECK(problems_of([&] { (void)check_meetings(r, rules, o); }) ==
-        std::vector<std::string>{"meetings.csv:row 2:branch [rectify.compliance.unknown_branch]",
-                                 "meetings.csv:row 3:group [rectify.compliance.unknown_group]",
-                                 "meetings.csv:row 4:group [rectify.compliance.unknown_group]"});
+        std::vector<std::string>{"meetings.csv:row 1:branch [rectify.compliance.unknown_branch]",
+                                 "meetings.csv:row 2:group [rectify.compliance.unknown_group]",
+                                 "meetings.csv:row 3:group [rectify.compliance.unknown_group]"});
   const std::string msg = message_of([&] { (void)check_meetings(r, rules, o); });
-  CHECK(msg.find("meetings.csv:row 2:branch: [rectify.compliance.unknown_branch] branch \"b9\" is not in the "
+  CHECK(msg.find("meetings.csv:row 1:branch: [rectify.compliance.unknown_branch] branch \"b9\" is not in the "
                  "branch list") != std::string::npos);
   CHECK(msg.find("party group \"g9\" is not a group of branch \"b1\" in the branch list (its groups: \"g1\")") !=
         std::string::npos);
@@ -639,23 +639,23 @@ TEST_CASE("bad cells are all reported with their places", "[compliance][meetings
                                    });
   CHECK(problems_of([&] { (void)read_meeting_records(t, rules); }) ==
         std::vector<std::string>{
-            "meetings.csv:row 1:type [rectify.compliance.unknown_type]",
-            "meetings.csv:row 2:date [rectify.compliance.bad_date]",
-            "meetings.csv:row 3:attended [rectify.compliance.attended_above_expected]",
+            "meetings.csv:row 0:type [rectify.compliance.unknown_type]",
+            "meetings.csv:row 1:date [rectify.compliance.bad_date]",
+            "meetings.csv:row 2:attended [rectify.compliance.attended_above_expected]",
+            "meetings.csv:row 3:expected [rectify.compliance.bad_count]",
+            "meetings.csv:row 3:attended [rectify.compliance.bad_count]",
             "meetings.csv:row 4:expected [rectify.compliance.bad_count]",
-            "meetings.csv:row 4:attended [rectify.compliance.bad_count]",
-            "meetings.csv:row 5:expected [rectify.compliance.bad_count]",
-            "meetings.csv:row 6:photos [rectify.compliance.bad_count]",
-            "meetings.csv:row 6:minutes [rectify.compliance.bad_flag]",
-            "meetings.csv:row 7:branch [rectify.compliance.missing_value]",
-            "meetings.csv:row 7:type [rectify.compliance.missing_value]",
-            "meetings.csv:row 7:date [rectify.compliance.missing_value]",
-            "meetings.csv:row 8:group [rectify.compliance.missing_value]",
+            "meetings.csv:row 5:photos [rectify.compliance.bad_count]",
+            "meetings.csv:row 5:minutes [rectify.compliance.bad_flag]",
+            "meetings.csv:row 6:branch [rectify.compliance.missing_value]",
+            "meetings.csv:row 6:type [rectify.compliance.missing_value]",
+            "meetings.csv:row 6:date [rectify.compliance.missing_value]",
+            "meetings.csv:row 7:group [rectify.compliance.missing_value]",
         });
   const std::string msg = message_of([&] { (void)read_meeting_records(t, rules); });
-  CHECK(msg.find("meetings.csv:row 1:type: [rectify.compliance.unknown_type] unknown meeting type \"党员会\"; the "
+  CHECK(msg.find("meetings.csv:row 0:type: [rectify.compliance.unknown_type] unknown meeting type \"党员会\"; the "
                  "types are 党员大会 (general_meeting), 支委会 (committee), ") != std::string::npos);
-  CHECK(msg.find("meetings.csv:row 2:date: [rectify.compliance.bad_date] \"2026-13-01\" is not a date") !=
+  CHECK(msg.find("meetings.csv:row 1:date: [rectify.compliance.bad_date] \"2026-13-01\" is not a date") !=
         std::string::npos);
   CHECK(msg.find("[rectify.compliance.attended_above_expected] attended 13 is above expected 12") != std::string::npos);
   CHECK(msg.find("column \"expected\": \"十二\" is not a whole number of 0 or more") != std::string::npos);
@@ -688,7 +688,7 @@ TEST_CASE("missing columns are reported before any cell", "[compliance][meetings
                           {"b1,党课,2026-01-05,10,9,t,h,r,是,1,是", "b1,党小组会,2026-01-05,10,9,t,h,r,是,1,是",
                            "b1,党小组会,2026-02-05,10,9,t,h,r,是,1,是"});
   CHECK(problems_of([&] { (void)read_meeting_records(g, rules); }) ==
-        std::vector<std::string>{"meetings.csv:row 2:type [rectify.compliance.missing_column]"});
+        std::vector<std::string>{"meetings.csv:row 1:type [rectify.compliance.missing_column]"});
 }
 
 TEST_CASE("error lists stop at 100 and say how many more", "[compliance][meetings]") {
@@ -703,7 +703,7 @@ TEST_CASE("error lists stop at 100 and say how many more", "[compliance][meeting
   } catch (const rectify::error& e) {
     REQUIRE(e.problems().size() == 101);
     CHECK(e.code() == "rectify.compliance.bad_date");
-    CHECK(e.problems()[99].source == "big.csv:row 100:date");
+    CHECK(e.problems()[99].source == "big.csv:row 99:date");
     CHECK(e.problems()[100].message == "... and 50 more problems");
   }
 }
@@ -735,8 +735,8 @@ TEST_CASE("read_branches keeps first-row order and distinct groups", "[complianc
 
   CHECK(problems_of([] {
           (void)read_branches(table_of("branch,group", {"b1,g1", ",g2", "b1,g1"}, "branches.csv"));
-        }) == std::vector<std::string>{"branches.csv:row 2:branch [rectify.compliance.missing_value]",
-                                       "branches.csv:row 3:group [rectify.compliance.duplicate_group]"});
+        }) == std::vector<std::string>{"branches.csv:row 1:branch [rectify.compliance.missing_value]",
+                                       "branches.csv:row 2:group [rectify.compliance.duplicate_group]"});
   CHECK(problems_of([] { (void)read_branches(table_of("unit,group", {"b1,g1"}, "branches.csv")); }) ==
         std::vector<std::string>{"branches.csv [rectify.compliance.missing_column]"});
 }
@@ -748,5 +748,5 @@ TEST_CASE("records read with other rules are refused, not misread", "[compliance
   CHECK(problems_of([&] {
           (void)check_meetings(r, only({"general_meeting", "committee", "group", "lecture"}),
                                period("2026-01", "2026-12"));
-        }) == std::vector<std::string>{"meetings.csv:row 2:type [rectify.compliance.unknown_type]"});
+        }) == std::vector<std::string>{"meetings.csv:row 1:type [rectify.compliance.unknown_type]"});
 }

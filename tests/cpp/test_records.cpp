@@ -284,9 +284,9 @@ TEST_CASE("records: tables built in memory place fields by row number and column
   REQUIRE(t.rows() == 2);
   CHECK(row_of(t, 1) == std::vector<std::string>{"b2", ""});
   CHECK(t.line(0) == 0);
-  CHECK(t.place(0, 1) == "df:row 1:type");
-  CHECK(t.place(1, 0) == "df:row 2:branch");  // a line given to an in-memory table is not a file line
-  CHECK(t.place(1, -1) == "df:row 2");
+  CHECK(t.place(0, 1) == "df:row 0:type");
+  CHECK(t.place(1, 0) == "df:row 1:branch");  // a line given to an in-memory table is not a file line
+  CHECK(t.place(1, -1) == "df:row 1");
   const std::vector<std::string_view> wrong{"b3"};
   CHECK_THROWS_AS(t.add_row(wrong), std::invalid_argument);
   CHECK(t.rows() == 2);

@@ -228,9 +228,9 @@ TEST_CASE("a register built in memory names rows; missing columns are listed tog
   for (const auto& row : rows) t.add_row(row);
   const auto e = error_of([&] { (void)cm::check_risks(t, d("2026-01-01")); });
   REQUIRE(e.problems().size() == 1);
-  CHECK(e.problems()[0].source == "register:row 2:level");
+  CHECK(e.problems()[0].source == "register:row 1:level");
   CHECK(e.problems()[0].message ==
-        "the risk point \"A\" / \"p\" / \"r\" is high at row 1 but medium here: the rows of one point must agree on "
+        "the risk point \"A\" / \"p\" / \"r\" is high at row 0 but medium here: the rows of one point must agree on "
         "its level");
 
   // Without `owner` the register is still read.

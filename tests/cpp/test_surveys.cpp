@@ -265,9 +265,9 @@ TEST_CASE("a table built in memory names row and column", "[surveys]") {
   const auto e = error_of([&] { (void)cm::check_surveys(t); });
   REQUIRE(e.problems().size() == 2);
   CHECK(e.problems()[0].str() ==
-        "responses:row 2:q1: [rectify.compliance.bad_answer] question \"q1\": \"9\" is off "
+        "responses:row 1:q1: [rectify.compliance.bad_answer] question \"q1\": \"9\" is off "
         "the scale 1–5");
-  CHECK(e.problems()[1].str() == "responses:row 3:unit: [rectify.compliance.missing_value] the unit is empty");
+  CHECK(e.problems()[1].str() == "responses:row 2:unit: [rectify.compliance.missing_value] the unit is empty");
 }
 
 TEST_CASE("a duplicate respondent, empty ids and missing columns are errors", "[surveys]") {

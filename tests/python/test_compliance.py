@@ -153,8 +153,8 @@ def test_meetings_findings_in_order() -> None:
     assert f["type_zh"].tolist()[:4] == ["组织生活会", "民主评议党员", "支委会", "党小组会"]
     records = f[f["kind"].isin(["invalid", "incomplete"])]
     assert records["row"].tolist() == [2, 3, 5, 8, 11]
-    assert records["place"].tolist() == ["DataFrame:row 3", "DataFrame:row 4", "DataFrame:row 6", "DataFrame:row 9",
-                                         "DataFrame:row 12"]
+    assert records["place"].tolist() == ["DataFrame:row 2", "DataFrame:row 3", "DataFrame:row 5", "DataFrame:row 8",
+                                         "DataFrame:row 11"]
     assert records["on"].dt.strftime("%Y-%m-%d").tolist() == [
         "2026-02-05", "2026-03-05", "2026-02-12", "2026-02-15", "2026-03-01"
     ]
@@ -363,7 +363,7 @@ def test_meetings_branch_names_list() -> None:
     invalid = m.findings[m.findings["kind"] == "invalid"]
     assert invalid["row"].tolist() == [9, 2]
     assert df.iloc[9]["type"] == "general_meeting" and df.iloc[2]["date"] == "2026-02-05"
-    assert invalid["place"].tolist() == ["DataFrame:row 10", "DataFrame:row 3"]
+    assert invalid["place"].tolist() == ["DataFrame:row 9", "DataFrame:row 2"]
 
 
 def test_all_empty_column_read_as_float_is_empty() -> None:
@@ -400,7 +400,7 @@ def test_group_not_in_the_branch_list_is_an_error() -> None:
         compliance.meetings(_meetings_frame(), "2026-01", "2026-03", branches=["一支部", "二支部"])
     assert e.value.code == "rectify.compliance.unknown_group"
     sources = [p.source for p in e.value.problems]
-    assert any(s.startswith("DataFrame:row 5") for s in sources)
+    assert any(s.startswith("DataFrame:row 4") for s in sources)
 
 
 def test_unknown_branch_is_an_error_naming_the_row() -> None:
@@ -409,15 +409,15 @@ def test_unknown_branch_is_an_error_naming_the_row() -> None:
     assert e.value.code == "rectify.compliance.unknown_branch"
     # 二支部's records are rows 12 and 13 (1-based) of the frame.
     sources = [p.source for p in e.value.problems]
+    assert any(s.startswith("DataFrame:row 11") for s in sources)
     assert any(s.startswith("DataFrame:row 12") for s in sources)
-    assert any(s.startswith("DataFrame:row 13") for s in sources)
 
 
 def test_bad_branch_list_names_the_list() -> None:
     with pytest.raises(rectify.ComplianceError) as e:
         compliance.meetings(_meetings_frame(), "2026-01", "2026-03", branches={"一支部": ["甲组", "甲组"]})
     assert e.value.code == "rectify.compliance.duplicate_group"
-    assert e.value.problems[0].source.startswith("branches:row 2")
+    assert e.value.problems[0].source.startswith("branches:row 1")
 
 
 # ---- errors with line and column --------------------------------------------------------------
@@ -454,10 +454,10 @@ def test_bad_records_from_a_frame_name_row_and_column() -> None:
     with pytest.raises(rectify.ComplianceError) as e:
         compliance.meetings(df, "2026-01", "2026-12")
     where = {(pr.code, pr.source) for pr in e.value.problems}
-    assert ("rectify.compliance.bad_date", "DataFrame:row 1:date") in where
-    assert ("rectify.compliance.attended_above_expected", "DataFrame:row 2:attended") in where
-    assert ("rectify.compliance.unknown_type", "DataFrame:row 3:type") in where
-    assert ("rectify.compliance.bad_count", "DataFrame:row 4:expected") in where
+    assert ("rectify.compliance.bad_date", "DataFrame:row 0:date") in where
+    assert ("rectify.compliance.attended_above_expected", "DataFrame:row 1:attended") in where
+    assert ("rectify.compliance.unknown_type", "DataFrame:row 2:type") in where
+    assert ("rectify.compliance.bad_count", "DataFrame:row 3:expected") in where
 
 
 def test_non_whole_float_count_is_refused() -> None:
@@ -467,7 +467,7 @@ def test_non_whole_float_count_is_refused() -> None:
     with pytest.raises(rectify.ComplianceError) as e:
         compliance.meetings(df, "2026-01", "2026-03")
     assert e.value.problems[0].code == "rectify.compliance.bad_count"
-    assert e.value.problems[0].source == "DataFrame:row 2:expected"
+    assert e.value.problems[0].source == "DataFrame:row 1:expected"
     assert "5.5" in e.value.problems[0].message
 
 
@@ -606,7 +606,7 @@ def test_survey_errors_name_line_and_column(tmp_path: Path) -> None:
     assert any(c == "rectify.compliance.missing_value" and s.startswith(f"{p}:5") for c, s in where)
     with pytest.raises(rectify.ComplianceError) as e:
         compliance.surveys(pd.read_csv(io.StringIO(text)))
-    assert ("rectify.compliance.bad_answer", "DataFrame:row 1:q1") in {(x.code, x.source) for x in e.value.problems}
+    assert ("rectify.compliance.bad_answer", "DataFrame:row 0:q1") in {(x.code, x.source) for x in e.value.problems}
 
 
 def test_survey_whole_float_answers_are_answers() -> None:
@@ -704,7 +704,7 @@ def test_risk_errors_name_line_and_column(tmp_path: Path) -> None:
     assert ("rectify.compliance.bad_date", f"{p}:3:7") in where
     with pytest.raises(rectify.ComplianceError) as e:
         compliance.risks(pd.read_csv(io.StringIO(text)), "2026-05-31")
-    assert ("rectify.compliance.bad_level", "DataFrame:row 1:level") in {(x.code, x.source) for x in e.value.problems}
+    assert ("rectify.compliance.bad_level", "DataFrame:row 0:level") in {(x.code, x.source) for x in e.value.problems}
 
 
 def test_risk_as_of_errors() -> None:

@@ -20,7 +20,7 @@ class text_table {
  public:
   text_table() = default;
   /// An empty table with these columns, for building in memory (a DataFrame from Python):
-  /// `source` names it in errors, and `place` gives `source:row N:column` with N 1-based
+  /// `source` names it in errors, and `place` gives `source:row N:column` with N 0-based
   /// in the order rows were added, since there are no lines.
   text_table(std::string source, std::vector<std::string> header);
 
