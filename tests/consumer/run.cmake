@@ -14,8 +14,8 @@ run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/build -G ${G
     -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release)
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run(${WORK_DIR}/build/consumer ${SOURCE_DIR}/examples/data/scheme.json ${SOURCE_DIR}/examples/data/units.csv
-    ${SOURCE_DIR}/examples/data/ledger.json)
-if(NOT LAST_OUTPUT MATCHES "^units=[0-9]+ top=[A-Za-z0-9_]+\nsmaa=1\nledger=[0-9]+ ok\n$")
+    ${SOURCE_DIR}/examples/data/ledger.json ${SOURCE_DIR}/examples/data/meetings.csv)
+if(NOT LAST_OUTPUT MATCHES "^units=[0-9]+ top=[A-Za-z0-9_]+\nsmaa=1\nledger=[0-9]+ ok\nmeetings=[1-9][0-9]*\n$")
   message(FATAL_ERROR "unexpected consumer output: ${LAST_OUTPUT}")
 endif()
 message(STATUS "consumer: ${LAST_OUTPUT}")
