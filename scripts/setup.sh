@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(g++ libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libcsv-dev libssl-dev clang-format-14)
+debs=(g++ libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libcsv-dev libssl-dev libutf8proc-dev clang-format-14)
 command -v cmake >/dev/null 2>&1 || debs+=(cmake)
 command -v ninja >/dev/null 2>&1 || debs+=(ninja-build)
 command -v python3 >/dev/null 2>&1 || debs+=(python3 python3-venv python3-dev)
