@@ -10,6 +10,7 @@
 #include "rectify/core/sha256.hpp"
 #include "rectify/core/table.hpp"
 #include "rectify/io/csv.hpp"
+#include "rectify/io/documents.hpp"
 #include "rectify/io/ledger_json.hpp"
 #include "rectify/io/meeting_rules_json.hpp"
 #include "rectify/io/records.hpp"
@@ -26,3 +27,5 @@
 #include "rectify/mcda/rank.hpp"
 #include "rectify/mcda/robustness.hpp"
 #include "rectify/mcda/weights.hpp"
+#include "rectify/text/normalize.hpp"
+#include "rectify/text/similar.hpp"

@@ -136,4 +136,21 @@ class compliance_commands {
   bool inputs_ = false, print_rules_ = false;
 };
 
+/// `rectify similar` (similar.cpp): copied-material detection (compliance.md §4) as a table with
+/// the shared passages, JSON, CSV pairs or the scorer's input CSV.
+class similar_command {
+ public:
+  void add_to(CLI::App& app);
+  [[nodiscard]] bool chosen() const { return sub_ != nullptr && sub_->parsed(); }
+  [[nodiscard]] int run() const;
+
+ private:
+  CLI::App* sub_ = nullptr;
+  std::string docs_, template_, format_ = "table", encoding_ = "utf-8";
+  double threshold_ = 0.5;
+  std::size_t k_ = 5, hashes_ = 128, min_passage_ = 20;
+  unsigned threads_ = 0;
+  bool same_unit_ = false, inputs_ = false;
+};
+
 }  // namespace rectify::cli

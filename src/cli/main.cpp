@@ -1,7 +1,7 @@
 // The `rectify` command line. Exit status: 0 success, 1 invalid input (messages on stderr,
 // nothing on stdout), 2 bad usage. Output is built whole before anything is written, so a
 // failure never leaves half a result on stdout. `mcda`, `ahp` and `ledger` live in mcda.cpp, ahp.cpp
-// and ledger.cpp; `meetings`, `survey` and `risks` in compliance.cpp.
+// and ledger.cpp; `meetings`, `survey` and `risks` in compliance.cpp; `similar` in similar.cpp.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   ledger.add_to(app);
   rectify::cli::compliance_commands compliance;
   compliance.add_to(app);
+  rectify::cli::similar_command similar;
+  similar.add_to(app);
 
   try {
     app.parse(argc, argv);
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
     if (ahp.chosen()) return ahp.run();
     if (ledger.chosen()) return ledger.run();
     if (compliance.chosen()) return compliance.run();
+    if (similar.chosen()) return similar.run();
     if (*validate) {
       auto problems = rectify::io::check_scheme(rectify::io::read_file(validate_path), validate_path);
       if (!problems.empty()) {
