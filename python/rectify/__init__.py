@@ -9,15 +9,17 @@
 >>> ledger.status(by="unit"); ledger.inputs()                   # metrics as DataFrames
 >>> m = rectify.compliance.meetings("examples/data/meetings.csv", "2026-01", "2026-12")
 >>> m.findings; m.inputs                                        # 三会一课 findings, scorer inputs
+>>> s = rectify.text.similar("examples/data/documents", template=Path("examples/data/documents_template.txt"))
+>>> s.pairs; s.inputs                                           # copied documents, scorer inputs
 
 The compiled core (``rectify._core``) is private; everything here wraps it.
 """
 
 from __future__ import annotations
 
-from . import compliance, mcda
+from . import compliance, mcda, text
 from ._core import Problem
-from ._errors import ComplianceError, DataError, Error, LedgerError, MCDAError, SchemeError
+from ._errors import ComplianceError, DataError, Error, LedgerError, MCDAError, SchemeError, TextError
 from ._io import read_units_csv
 from ._ledger import Ledger, VerifyReport
 from ._result import Result
@@ -36,9 +38,11 @@ __all__ = [
     "Result",
     "Scheme",
     "SchemeError",
+    "TextError",
     "VerifyReport",
     "__version__",
     "compliance",
     "mcda",
     "read_units_csv",
+    "text",
 ]

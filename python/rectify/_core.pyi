@@ -264,3 +264,21 @@ def compliance_surveys(
 def compliance_risks(register: _TableSpec, as_of: str, encoding: str = "utf-8") -> _Columns: ...
 def compliance_default_rules() -> str: ...
 def compliance_check_rules(path: Optional[str] = None, text: Optional[str] = None) -> str: ...
+
+# -- copy detection (python/src/text.cpp); wrapped by rectify.text -----------------------------
+# Documents are a folder or CSV path, or (source, header, one list of str per column). Texts go in
+# as UTF-8 bytes (encoded with "surrogatepass", so that the library names a lone surrogate).
+def text_similar(
+    docs: _TableSpec,
+    threshold: float = 0.5,
+    template_text: Optional[bytes] = None,
+    template_path: Optional[str] = None,
+    k: int = 5,
+    hashes: int = 128,
+    min_passage: int = 20,
+    max_passages: int = 5,
+    same_unit: bool = False,
+    threads: int = 0,
+    encoding: str = "utf-8",
+) -> _Columns: ...
+def text_normalize(utf8: bytes, source: str = "") -> str: ...

@@ -17,7 +17,7 @@ from typing import Iterable, List
 
 from ._core import Problem
 
-__all__ = ["Error", "SchemeError", "DataError", "MCDAError", "LedgerError", "ComplianceError"]
+__all__ = ["Error", "SchemeError", "DataError", "MCDAError", "LedgerError", "ComplianceError", "TextError"]
 
 
 class Error(ValueError):
@@ -75,6 +75,19 @@ class ComplianceError(Error):
     read, raises :class:`DataError` (``rectify.data.*``, ``rectify.io.*``) as everywhere."""
 
 
-for _cls in (Error, SchemeError, DataError, MCDAError, LedgerError, ComplianceError):
+class TextError(Error):
+    """Copy detection refused its documents or options (codes ``rectify.text.*``,
+    docs/similarity.md): text that is not UTF-8 (``rectify.text.encoding``, naming
+    ``file:line:column`` or ``DataFrame:row N:text``), a file in the documents folder not named
+    ``UNIT__TITLE.txt`` (``rectify.text.bad_name``), two documents with the same unit and title
+    (``rectify.text.duplicate_document``), a CSV or DataFrame without ``unit``, ``doc`` or
+    ``text`` (``rectify.text.missing_column``) or with an empty unit or doc
+    (``rectify.text.missing_value``), no document at all (``rectify.text.empty``), or an option
+    out of range (``rectify.text.bad_option``). A folder or file that cannot be read, or a CSV
+    that is not valid CSV, raises :class:`DataError` (``rectify.io.*``, ``rectify.data.*``) as
+    everywhere."""
+
+
+for _cls in (Error, SchemeError, DataError, MCDAError, LedgerError, ComplianceError, TextError):
     _cls.__module__ = "rectify"
 del _cls

@@ -17,6 +17,7 @@ void init_io(py::module_& m);
 void init_mcda(py::module_& m);
 void init_ledger(py::module_& m);
 void init_compliance(py::module_& m);
+void init_text(py::module_& m);
 
 /// `"zh"` or `"en"`; anything else is a ValueError (a usage error, not a rectify error).
 [[nodiscard]] assess::lang parse_lang(std::string_view s);

@@ -16,13 +16,14 @@ namespace {
 // The Python class for an error code: `rectify.scheme.*` is a SchemeError, `rectify.data.*` and
 // `rectify.io.*` a DataError, `rectify.mcda.*` an MCDAError, `rectify.ledger.*` a LedgerError,
 // `rectify.compliance.*` (the rules file's `rectify.compliance.rules.*` too) a ComplianceError,
-// anything else the common base.
+// `rectify.text.*` a TextError, anything else the common base.
 const char* class_for(std::string_view code) {
   if (code.starts_with("rectify.scheme.")) return "SchemeError";
   if (code.starts_with("rectify.data.") || code.starts_with("rectify.io.")) return "DataError";
   if (code.starts_with("rectify.mcda.")) return "MCDAError";
   if (code.starts_with("rectify.ledger.")) return "LedgerError";
   if (code.starts_with("rectify.compliance.")) return "ComplianceError";
+  if (code.starts_with("rectify.text.")) return "TextError";
   return "Error";
 }
 
@@ -95,4 +96,5 @@ PYBIND11_MODULE(_core, m) {
   rectify::python::init_mcda(m);
   rectify::python::init_ledger(m);
   rectify::python::init_compliance(m);
+  rectify::python::init_text(m);
 }

@@ -1,0 +1,358 @@
+// Bindings of copy detection (rectify::text: normalisation, near-duplicate documents). The Python
+// layer (rectify/text.py, rectify/_text.py) owns everything user-facing: it chooses between a
+// DataFrame, a folder and a CSV file, decides whether a template is text or a file, and builds
+// the DataFrames from the columns returned here.
+//
+// Documents arrive either as a path (a folder or a CSV file, read by io::read_documents with the
+// GIL released, so errors name the file) or as (source, header, columns) built from a DataFrame:
+// its cells are copied into an io::text_table while the GIL is held (they are Python objects) and
+// read by io::read_documents_csv, so a frame gets the same checks and errors as a CSV file, naming
+// `DataFrame:row N:column`. Everything else runs with the GIL released, on data no Python object
+// can reach, so any number of Python threads may compare at once.
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "bindings.hpp"
+#include "rectify/core/error.hpp"
+#include "rectify/core/table.hpp"
+#include "rectify/io/documents.hpp"
+#include "rectify/io/records.hpp"
+#include "rectify/text/normalize.hpp"
+#include "rectify/text/similar.hpp"
+
+namespace rectify::python {
+
+namespace {
+
+template <class T>
+py::array_t<T> array_of(const std::vector<T>& v) {
+  py::array_t<T> out(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+
+py::array_t<bool> bool_array(const std::vector<bool>& v) {
+  py::array_t<bool> out(static_cast<py::ssize_t>(v.size()));
+  auto* data = out.mutable_data();
+  for (std::size_t i = 0; i < v.size(); ++i) data[i] = v[i];
+  return out;
+}
+
+// The CSV reader trims spaces and tabs around every field; the unit and doc cells of a DataFrame
+// are trimmed the same way so that a frame read by pandas and the file itself name the same
+// documents. The text is kept exactly, so that passage offsets index the frame's own strings.
+std::string_view trimmed(std::string_view s) noexcept {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t");
+  return s.substr(first, last - first + 1);
+}
+
+// UTF-8 of a str cell. A str holding a lone surrogate has no UTF-8; it is encoded with
+// "surrogatepass" instead, so that the library itself refuses it as `rectify.text.encoding`
+// naming the cell, rather than Python raising a UnicodeEncodeError that names nothing.
+std::string_view utf8_of(PyObject* cell, std::vector<py::bytes>& keep) {
+  Py_ssize_t size = 0;
+  // UTF-8 cached inside the str object: a view, no copy until add_row.
+  if (const char* text = PyUnicode_AsUTF8AndSize(cell, &size)) return {text, static_cast<std::size_t>(size)};
+  PyErr_Clear();
+  PyObject* raw = PyUnicode_AsEncodedString(cell, "utf-8", "surrogatepass");
+  if (raw == nullptr) throw py::error_already_set();
+  keep.push_back(py::reinterpret_steal<py::bytes>(raw));
+  char* data = nullptr;
+  if (PyBytes_AsStringAndSize(raw, &data, &size) != 0) throw py::error_already_set();
+  return {data, static_cast<std::size_t>(size)};
+}
+
+/// Documents as Python gave them: a path to read later (with the GIL released), or a table
+/// already built in memory.
+struct documents_input {
+  bool from_path = false;
+  std::string path;
+  io::text_table table;
+};
+
+// `spec` is a path (str) or (source, header, columns): one list of str per column, all of one
+// length. Anything else is a usage error of the private API (the Python layer builds these).
+documents_input take_documents(const py::handle& spec) {
+  documents_input in;
+  if (py::isinstance<py::str>(spec)) {
+    in.from_path = true;
+    in.path = spec.cast<std::string>();
+    return in;
+  }
+  if (!py::isinstance<py::tuple>(spec) || py::len(spec) != 3)
+    throw py::type_error("documents are a path or a (source, header, columns) tuple");
+  auto t = spec.cast<py::tuple>();
+  auto source = t[0].cast<std::string>();
+  auto header = t[1].cast<std::vector<std::string>>();
+  for (auto& h : header) h = std::string(trimmed(h));
+  auto columns = t[2].cast<py::list>();
+  if (columns.size() != header.size())
+    throw py::value_error(std::to_string(columns.size()) + " columns for " + std::to_string(header.size()) + " names");
+  std::vector<PyObject*> cols;
+  std::vector<bool> keep_spaces;
+  cols.reserve(columns.size());
+  std::size_t rows = 0;
+  for (std::size_t j = 0; j < columns.size(); ++j) {
+    PyObject* c = columns[j].ptr();
+    if (!PyList_Check(c)) throw py::type_error("every column must be a list of str");
+    const auto n = static_cast<std::size_t>(PyList_GET_SIZE(c));
+    if (j == 0) rows = n;
+    if (n != rows) throw py::value_error("columns of different lengths");
+    cols.push_back(c);
+    keep_spaces.push_back(header[j] == "text");
+  }
+  in.table = io::text_table(std::move(source), std::move(header));
+  std::vector<std::string_view> row(cols.size());
+  std::vector<py::bytes> keep;
+  for (std::size_t i = 0; i < rows; ++i) {
+    keep.clear();
+    for (std::size_t j = 0; j < cols.size(); ++j) {
+      PyObject* cell = PyList_GET_ITEM(cols[j], static_cast<Py_ssize_t>(i));
+      if (!PyUnicode_Check(cell)) throw py::type_error("every cell must be a str");
+      const auto text = utf8_of(cell, keep);
+      row[j] = keep_spaces[j] ? text : trimmed(text);
+    }
+    in.table.add_row(row);
+  }
+  return in;
+}
+
+// Reads a template file whole; runs without the GIL.
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    std::string message = "cannot open ";
+    message += rectify::quoted(path);
+    message += ": ";
+    message += std::strerror(errno);
+    rectify::raise("rectify.io.open", "", std::move(message), path);
+  }
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (f.bad()) {
+    std::string message = "cannot read ";
+    message += rectify::quoted(path);
+    rectify::raise("rectify.io.open", "", std::move(message), path);
+  }
+  return bytes;
+}
+
+// Code points before byte `offset` of UTF-8 text: Python indexes a str by code points, so a
+// passage's byte range becomes a slice of the str the user gave. Counts the bytes that do not
+// continue a sequence.
+std::size_t char_index(std::string_view text, std::size_t offset) noexcept {
+  std::size_t n = 0;
+  const auto end = std::min(offset, text.size());
+  for (std::size_t i = 0; i < end; ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0U) != 0x80U) ++n;
+  return n;
+}
+
+// A str from UTF-8 that the library has validated; `replace` only guards against a passage cut
+// inside a character, which the byte maps never do.
+py::str str_of(std::string_view s) {
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+  if (o == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
+// Bytes [begin, end) of a document, clamped so that a bad range can never read past the text.
+std::string_view slice(std::string_view text, std::size_t begin, std::size_t end) noexcept {
+  begin = std::min(begin, text.size());
+  end = std::clamp(end, begin, text.size());
+  return text.substr(begin, end - begin);
+}
+
+std::size_t count_of(std::int64_t v, const char* what) {
+  if (v < 0) {
+    std::string message(what);
+    message += ": ";
+    message += std::to_string(v);
+    message += " is negative";
+    rectify::raise("rectify.text.bad_option", "", std::move(message));
+  }
+  return static_cast<std::size_t>(v);
+}
+
+struct similar_out {
+  std::vector<text::document> docs;
+  text::similar_report report;
+  rectify::table inputs;
+};
+
+py::dict similar_columns(const similar_out& out) {
+  const auto& r = out.report;
+  const auto& docs = out.docs;
+  py::dict d;
+  d["bands"] = r.bands;
+  d["rows"] = r.rows;
+  d["candidates"] = r.candidates;
+  d["threshold"] = r.options.threshold;
+  d["k"] = r.options.k;
+  d["hashes"] = r.options.hashes;
+  d["min_passage"] = r.options.min_passage;
+  d["max_passages"] = r.options.max_passages;
+  d["same_unit"] = r.options.same_unit;
+  d["threads"] = r.options.threads;
+
+  const std::size_t n = docs.size();
+  std::vector<std::int64_t> shingles(n, 0);
+  std::vector<bool> too_short(n, false), copied(n, false);
+  for (std::size_t i = 0; i < n && i < r.shingles.size(); ++i) shingles[i] = static_cast<std::int64_t>(r.shingles[i]);
+  for (auto i : r.too_short)
+    if (i < n) too_short[i] = true;
+  py::list unit, title, source;
+  for (const auto& doc : docs) {
+    unit.append(doc.unit);
+    title.append(doc.title);
+    source.append(doc.source);
+  }
+
+  const std::size_t np = r.pairs.size();
+  std::vector<std::int64_t> a(np), b(np), shared(np);
+  std::vector<double> jaccard(np), a_in_b(np), b_in_a(np);
+  py::list passages, longest;
+  for (std::size_t i = 0; i < np; ++i) {
+    const auto& p = r.pairs[i];
+    copied[p.a] = copied[p.b] = true;
+    a[i] = static_cast<std::int64_t>(p.a);
+    b[i] = static_cast<std::int64_t>(p.b);
+    shared[i] = static_cast<std::int64_t>(p.shared);
+    jaccard[i] = p.jaccard;
+    a_in_b[i] = p.a_in_b;
+    b_in_a[i] = p.b_in_a;
+    const std::string_view ta = docs[p.a].text;
+    const std::string_view tb = docs[p.b].text;
+    py::list ps;
+    for (const auto& s : p.passages) {
+      py::dict e;
+      e["chars"] = s.chars;
+      e["a_begin"] = s.a_begin;
+      e["a_end"] = s.a_end;
+      e["b_begin"] = s.b_begin;
+      e["b_end"] = s.b_end;
+      e["a_char_begin"] = char_index(ta, s.a_begin);
+      e["a_char_end"] = char_index(ta, s.a_end);
+      e["b_char_begin"] = char_index(tb, s.b_begin);
+      e["b_char_end"] = char_index(tb, s.b_end);
+      e["a_text"] = str_of(slice(ta, s.a_begin, s.a_end));
+      e["b_text"] = str_of(slice(tb, s.b_begin, s.b_end));
+      ps.append(std::move(e));
+    }
+    // Passages come longest first: the first one's text is what a reviewer reads first.
+    if (ps.empty())
+      longest.append(py::none());
+    else
+      longest.append(ps[0]["a_text"]);
+    passages.append(std::move(ps));
+  }
+
+  py::dict dd;
+  dd["unit"] = unit;
+  dd["doc"] = title;
+  dd["source"] = source;
+  dd["shingles"] = array_of(shingles);
+  dd["too_short"] = bool_array(too_short);
+  dd["copied"] = bool_array(copied);
+  d["documents"] = dd;
+
+  py::dict pd;
+  pd["a"] = array_of(a);
+  pd["b"] = array_of(b);
+  pd["jaccard"] = array_of(jaccard);
+  pd["a_in_b"] = array_of(a_in_b);
+  pd["b_in_a"] = array_of(b_in_a);
+  pd["shared"] = array_of(shared);
+  pd["passage"] = longest;
+  pd["passages"] = passages;
+  d["pairs"] = pd;
+
+  const auto& t = out.inputs;
+  const auto rows = static_cast<py::ssize_t>(t.values.rows());
+  const auto cols = static_cast<py::ssize_t>(t.values.cols());
+  constexpr auto size = static_cast<py::ssize_t>(sizeof(double));
+  py::array_t<double> values({rows, cols}, {size, rows * size});
+  std::copy(t.values.data(), t.values.data() + t.values.size(), values.mutable_data());
+  d["inputs"] = py::make_tuple(t.units, t.columns, values);
+  return d;
+}
+
+py::dict similar(const py::object& docs_spec, double threshold, const std::optional<py::bytes>& template_text,
+                 const std::optional<std::string>& template_path, std::int64_t k, std::int64_t hashes,
+                 std::int64_t min_passage, std::int64_t max_passages, bool same_unit, std::int64_t threads,
+                 const std::string& encoding) {
+  documents_input in = take_documents(docs_spec);
+  text::similar_options opt;
+  opt.threshold = threshold;
+  opt.k = count_of(k, "k");
+  opt.hashes = count_of(hashes, "hashes");
+  opt.min_passage = count_of(min_passage, "min_passage");
+  opt.max_passages = count_of(max_passages, "max_passages");
+  opt.same_unit = same_unit;
+  const auto nthreads = count_of(threads, "threads");
+  if (nthreads > std::numeric_limits<unsigned>::max()) {
+    std::string message = "threads: ";
+    message += std::to_string(threads);
+    message += " is too many";
+    rectify::raise("rectify.text.bad_option", "", std::move(message));
+  }
+  opt.threads = static_cast<unsigned>(nthreads);
+  if (template_text) opt.template_text = std::string(*template_text);
+  io::csv_options csv;
+  csv.encoding = encoding;
+
+  similar_out out;
+  {
+    py::gil_scoped_release release;
+    if (template_path) opt.template_text = read_file(*template_path);
+    // find_similar has no name for the template; normalising it here first makes a template
+    // that is not UTF-8 fail naming its file (or `template`) and line:column.
+    if (!opt.template_text.empty())
+      (void)text::normalize(opt.template_text, template_path ? std::string_view(*template_path) : "template");
+    out.docs = in.from_path ? io::read_documents(in.path, csv) : io::read_documents_csv(in.table);
+    out.report = text::find_similar(out.docs, opt);
+    out.inputs = text::inputs(out.report, out.docs);
+  }
+  return similar_columns(out);
+}
+
+std::string normalized_text(const py::bytes& utf8, const std::string& source) {
+  const std::string bytes(utf8);
+  std::string out;
+  {
+    py::gil_scoped_release release;
+    out = text::to_utf8(text::normalize(bytes, source).chars);
+  }
+  return out;
+}
+
+}  // namespace
+
+void init_text(py::module_& m) {
+  m.def("text_similar", &similar, py::arg("docs"), py::arg("threshold") = 0.5, py::arg("template_text") = py::none(),
+        py::arg("template_path") = py::none(), py::arg("k") = 5, py::arg("hashes") = 128, py::arg("min_passage") = 20,
+        py::arg("max_passages") = 5, py::arg("same_unit") = false, py::arg("threads") = 0,
+        py::arg("encoding") = "utf-8",
+        "Finds near-duplicate documents (a folder or CSV path, or (source, header, columns)); returns a dict of "
+        "columns.");
+  m.def("text_normalize", &normalized_text, py::arg("utf8"), py::arg("source") = "",
+        "The characters kept for comparison of UTF-8 text, as a str.");
+}
+
+}  // namespace rectify::python
