@@ -23,5 +23,9 @@ $rectify meetings examples/data/meetings.csv --from 2026-01 --to 2026-11 --branc
   --inputs >"$out/meeting_inputs.csv"
 $rectify survey examples/data/survey.csv --inputs >"$out/survey_inputs.csv"
 $rectify risks examples/data/risks.csv --as-of "$as_of" --inputs >"$out/risk_inputs.csv"
+$rectify similar examples/data/documents --template examples/data/documents_template.txt
+echo
+$rectify similar examples/data/documents --template examples/data/documents_template.txt --inputs \
+  >"$out/similar_inputs.csv"
 $rectify score examples/data/scheme.json examples/data/units.csv "$out/rect_inputs.csv" "$out/meeting_inputs.csv" \
-  "$out/survey_inputs.csv" "$out/risk_inputs.csv" --explain "$@"
+  "$out/survey_inputs.csv" "$out/risk_inputs.csv" "$out/similar_inputs.csv" --explain "$@"

@@ -23,7 +23,7 @@ AS_OF = "2026-11-30"
 RECT_INPUTS = ["rect_completion_rate", "rect_on_time_rate", "rect_returned", "rect_overdue"]  # what the scheme reads
 # What the scheme reads from the compliance checks (compliance.md §1–3).
 COMPLIANCE_INPUTS = ["meetings_met_ratio", "attendance_rate", "records_incomplete", "satisfaction_index",
-                     "risk_controlled_ratio", "risk_high_reviewed_ratio"]
+                     "risk_controlled_ratio", "risk_high_reviewed_ratio", "copied_documents"]
 
 
 def scheme_inputs():
@@ -97,8 +97,8 @@ def main():
            f"exit {code}: {err.strip()}")
 
     # validate on the sample scheme: 8 groups, 25 leaves, 4 grades. Inputs: every column of
-    # units.csv besides `unit` and `headcount`, four of the ledger's five rect_* inputs and six
-    # of the compliance checks'.
+    # units.csv besides `unit` and `headcount`, four of the ledger's five rect_* inputs and seven
+    # of the compliance and copy checks'.
     code, out, err = run(cli, "validate", SCHEME)
     expect("validate sample: exit 0", code == 0, err)
     with open(os.path.join(ROOT, UNITS), encoding="utf-8") as f:
@@ -120,7 +120,9 @@ def main():
     for name, args in (("meetings", ["meetings", "examples/data/meetings.csv", "--from", "2026-01", "--to", "2026-11",
                                      "--branches", "examples/data/branches.csv"]),
                        ("survey", ["survey", "examples/data/survey.csv"]),
-                       ("risks", ["risks", "examples/data/risks.csv", "--as-of", AS_OF])):
+                       ("risks", ["risks", "examples/data/risks.csv", "--as-of", AS_OF]),
+                       ("similar", ["similar", "examples/data/documents", "--template",
+                                    "examples/data/documents_template.txt"])):
         code, text, err = run(cli, *args, "--inputs")
         expect(f"{name} --inputs: exit 0", code == 0, err)
         data.append(os.path.join(tmp.name, f"{name}.csv"))

@@ -32,6 +32,8 @@ MEETINGS_CSV = EXAMPLES / "meetings.csv"
 BRANCHES_CSV = EXAMPLES / "branches.csv"
 SURVEY_CSV = EXAMPLES / "survey.csv"
 RISKS_CSV = EXAMPLES / "risks.csv"
+DOCUMENTS = EXAMPLES / "documents"
+TEMPLATE = EXAMPLES / "documents_template.txt"
 PERIOD = ("2026-01", "2026-11")
 
 # A small valid scheme: a linear rule, a deduction-only leaf and two grades.
@@ -66,8 +68,8 @@ def scheme() -> rectify.Scheme:
 @pytest.fixture
 def units_frame():
     """The sample units read by pandas (a `unit` column, int and float columns, NaN cells),
-    with the sample ledger's rect_* inputs as of AS_OF and the compliance checks' inputs joined
-    on, as the README does it."""
+    with the sample ledger's rect_* inputs as of AS_OF and the compliance and copy checks' inputs
+    joined on, as the README does it."""
     import pandas as pd
 
     kwargs: Dict[str, Any] = {}
@@ -79,6 +81,7 @@ def units_frame():
         rectify.compliance.meetings(str(MEETINGS_CSV), *PERIOD, branches=str(BRANCHES_CSV)).inputs,
         rectify.compliance.surveys(str(SURVEY_CSV)).inputs,
         rectify.compliance.risks(str(RISKS_CSV), AS_OF).inputs,
+        rectify.text.similar(DOCUMENTS, template=TEMPLATE).inputs,
     ]
     for inputs in computed:
         units = units.merge(inputs, left_on="unit", right_index=True, how="left")
@@ -99,6 +102,7 @@ def cli_json() -> Dict[str, Any]:
                      "--branches", str(BRANCHES_CSV), "--inputs"],
         "survey": ["survey", str(SURVEY_CSV), "--inputs"],
         "risks": ["risks", str(RISKS_CSV), "--as-of", AS_OF, "--inputs"],
+        "similar": ["similar", str(DOCUMENTS), "--template", str(TEMPLATE), "--inputs"],
     }
     with tempfile.TemporaryDirectory() as tmp:
         data = []

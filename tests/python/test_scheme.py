@@ -116,7 +116,7 @@ def test_properties(scheme: rectify.Scheme) -> None:
     assert scheme.total == 100
     assert scheme.missing == "reweight"
     assert scheme.grades == ["优秀", "良好", "合格", "不合格"]
-    assert len(scheme.inputs) == 33 and "headcount" not in scheme.inputs  # 23 of units.csv, 4 of the ledger, 6 of the checks
+    assert len(scheme.inputs) == 33 and "headcount" not in scheme.inputs  # 22 of units.csv, 4 of the ledger, 7 of the checks
     nodes = scheme.nodes
     assert list(nodes.columns) == ["name", "parent", "leaf", "points", "rule", "input", "path"]
     assert nodes.index[0] == "org_life" and pd.isna(nodes.loc["org_life", "parent"])
