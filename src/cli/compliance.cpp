@@ -47,15 +47,6 @@ std::string decimals(double v, int places) {
   return std::isnan(v) ? kNone : fixed(v, places);
 }
 
-// Text pieces appended in order: `"literal" + std::string(...)` trips GCC 12's false -Wrestrict
-// at -O3, so messages are built by appending.
-template <class... Parts>
-std::string cat(const Parts&... parts) {
-  std::string s;
-  (s += ... += parts);
-  return s;
-}
-
 // Items joined by a separator (Chinese lists use 、, CSV cells ;).
 std::string joined(const std::vector<std::string>& items, std::string_view separator) {
   std::string s;

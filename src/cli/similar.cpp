@@ -27,13 +27,6 @@ namespace tx = rectify::text;
 // characters around an ellipsis: both ends are what a reviewer looks for in the document.
 constexpr std::size_t kShown = 60, kHead = 40, kTail = 19;
 
-template <class... Parts>
-std::string cat(const Parts&... parts) {
-  std::string s;
-  (s += ... += parts);
-  return s;
-}
-
 bool continuation(char c) noexcept {
   return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
 }

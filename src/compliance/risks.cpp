@@ -51,14 +51,6 @@ std::optional<risk_level> parse_risk_level(std::string_view s) noexcept {
 
 namespace {
 
-// Joins message parts with += (GCC 12 at -O3 warns falsely about `"literal" + std::string`).
-template <typename... Parts>
-std::string cat(const Parts&... parts) {
-  std::string s;
-  (s += ... += parts);
-  return s;
-}
-
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double ratio(std::int64_t num, std::int64_t den) noexcept {

@@ -16,14 +16,6 @@
 namespace rectify::compliance {
 namespace {
 
-// Joins message parts with += (GCC 12 at -O3 warns falsely about `"literal" + std::string`).
-template <typename... Parts>
-std::string cat(const Parts&... parts) {
-  std::string s;
-  (s += ... += parts);
-  return s;
-}
-
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // ---------------------------------------------------------------------------------------------

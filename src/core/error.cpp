@@ -75,6 +75,14 @@ std::string decimal_text(double v, int decimals) {
   return s == "-0" ? "0" : s;
 }
 
+std::string byte_text(unsigned char b) {
+  constexpr char digits[] = "0123456789abcdef";
+  std::string s = "0x";
+  s += digits[b >> 4];
+  s += digits[b & 0xF];
+  return s;
+}
+
 std::string quoted(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {

@@ -14,12 +14,6 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-std::string hex_byte(unsigned char c) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%02x", static_cast<unsigned>(c));
-  return buf;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Encodings
 
@@ -90,7 +84,7 @@ std::size_t column_of(std::string_view text, std::size_t offset) {
 [[noreturn]] void raise_encoding(std::string_view text, std::size_t offset, std::size_t shift, std::string message_head,
                                  std::string advice, std::string_view source) {
   raise("rectify.data.encoding", "",
-        std::move(message_head) + " (byte " + hex_byte(static_cast<unsigned char>(text[offset])) + " at offset " +
+        std::move(message_head) + " (byte " + byte_text(static_cast<unsigned char>(text[offset])) + " at offset " +
             std::to_string(offset + shift) + ")" + std::move(advice),
         at(source, line_of(text, offset), column_of(text, offset)));
 }

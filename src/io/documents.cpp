@@ -62,20 +62,12 @@ bool looks_like_gbk(std::string_view s) noexcept {
   return true;
 }
 
-std::string hex_byte(unsigned char c) {
-  constexpr char digits[] = "0123456789ABCDEF";
-  std::string s = "0x";
-  s += digits[c >> 4];
-  s += digits[c & 0xF];
-  return s;
-}
-
 // The encoding problem of a document's bytes, if any, with advice on what they look like.
 std::optional<problem> encoding_problem(std::string_view bytes, const std::string& source) {
   const std::size_t bad = find_invalid_utf8(bytes);
   if (bad == std::string_view::npos) return std::nullopt;
   std::string msg = "invalid UTF-8 (byte ";
-  msg += hex_byte(static_cast<unsigned char>(bytes[bad]));
+  msg += byte_text(static_cast<unsigned char>(bytes[bad]));
   msg += " at offset ";
   msg += std::to_string(bad);
   msg += ")";
@@ -257,7 +249,7 @@ std::vector<text::document> read_documents_csv(const text_table& table) {
     const std::string_view body = table.field(r, static_cast<std::size_t>(at[2]));
     if (const auto bad = find_invalid_utf8(body); bad != std::string_view::npos) {
       std::string msg = "invalid UTF-8 (byte ";
-      msg += hex_byte(static_cast<unsigned char>(body[bad]));
+      msg += byte_text(static_cast<unsigned char>(body[bad]));
       msg += " at offset ";
       msg += std::to_string(bad);
       msg += " of the text)";

@@ -192,14 +192,6 @@ char32_t hot_fold(const std::array<char32_t, hot_size>& table, char32_t cp) noex
   return slow_fold;
 }
 
-std::string hex_byte(unsigned char b) {
-  constexpr char digits[] = "0123456789abcdef";
-  std::string s = "0x";
-  s += digits[b >> 4];
-  s += digits[b & 0xF];
-  return s;
-}
-
 // The line (1-based; LF, CRLF and lone CR each end one) and column (1-based, in characters, the
 // BOM not counted) of the byte at `offset`, which starts a character of the valid prefix.
 std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset, std::size_t bom) {
@@ -219,7 +211,7 @@ std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size
 [[noreturn, gnu::noinline, gnu::cold]] void raise_encoding(std::string_view text, std::size_t offset, std::size_t bom,
                                                            const char* why, std::string_view source) {
   std::string msg = "invalid UTF-8 (byte ";
-  msg += hex_byte(static_cast<unsigned char>(text[offset]));
+  msg += byte_text(static_cast<unsigned char>(text[offset]));
   msg += " at offset ";
   msg += std::to_string(offset);
   msg += "): ";

@@ -18,14 +18,6 @@
 namespace rectify::text {
 namespace {
 
-// Joins message parts with += (GCC 12 at -O3 warns falsely about `"literal" + std::string`).
-template <typename... Parts>
-std::string cat(const Parts&... parts) {
-  std::string s;
-  (s += ... += parts);
-  return s;
-}
-
 [[noreturn]] void bad_option(const std::string& message) {
   raise("rectify.text.bad_option", "", message);
 }

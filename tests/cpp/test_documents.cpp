@@ -150,10 +150,10 @@ TEST_CASE("read_documents_dir places invalid UTF-8 at file:line:column", "[docum
                                         dir.file("u3__gbk.txt") + ":1:4 [rectify.text.encoding]"});
   const std::string all = message_of([&] { (void)read_documents_dir(dir.str()); });
   CHECK_THAT(all, Catch::Contains(dir.file("u1__坏.txt") +
-                                  ":2:6: [rectify.text.encoding] invalid UTF-8 (byte 0xC3 at offset 21): save the "
+                                  ":2:6: [rectify.text.encoding] invalid UTF-8 (byte 0xc3 at offset 21): save the "
                                   "file as UTF-8"));
   CHECK_THAT(all, Catch::Contains(dir.file("u3__gbk.txt") +
-                                  ":1:4: [rectify.text.encoding] invalid UTF-8 (byte 0xD6 at offset 3): the file "
+                                  ":1:4: [rectify.text.encoding] invalid UTF-8 (byte 0xd6 at offset 3): the file "
                                   "looks like GBK/GB18030; save it as UTF-8"));
 }
 
@@ -206,7 +206,7 @@ TEST_CASE("read_documents_csv checks the UTF-8 of a table built in memory", "[do
   const std::vector<std::string_view> row = {"u1", "d", "ab\xE4\xB8"};  // a cut-off 一
   t.add_row(row);
   CHECK(message_of([&] { (void)read_documents_csv(t); }) ==
-        "frame:row 0:text: [rectify.text.encoding] invalid UTF-8 (byte 0xE4 at offset 2 of the text)");
+        "frame:row 0:text: [rectify.text.encoding] invalid UTF-8 (byte 0xe4 at offset 2 of the text)");
 }
 
 TEST_CASE("read_documents goes to the folder reader or the CSV reader", "[documents]") {

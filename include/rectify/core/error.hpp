@@ -57,4 +57,16 @@ class error : public std::runtime_error {
 /// Quotes a user-supplied string for a message: "name" with control characters escaped.
 [[nodiscard]] std::string quoted(std::string_view s);
 
+/// A byte for a message: `0xc3`.
+[[nodiscard]] std::string byte_text(unsigned char b);
+
+/// Joins the parts of a message by appending them. Messages are not built with
+/// `"literal" + std::string(...)`: GCC 12 at -O3 warns falsely (-Wrestrict) on that temporary.
+template <class... Parts>
+[[nodiscard]] std::string cat(const Parts&... parts) {
+  std::string s;
+  (s += ... += parts);
+  return s;
+}
+
 }  // namespace rectify
