@@ -218,13 +218,13 @@ TEST_CASE("the interval is the t-interval over respondents' scores", "[surveys]"
   // A 90% interval uses t(0.95, 9) = 1.833112933 (table).
   cm::survey_options o;
   o.confidence = 0.90;
-  const auto& u90 = unit_of(survey(csv, o), "U");
+  const auto u90 = unit_of(survey(csv, o), "U");
   const double half90 = 1.833112933 * std::sqrt(1.0 / 15);
   CHECK(u90.ci_low == Approx((4 - half90 - 1) / 4 * 100).margin(1e-7));
   CHECK(u90.ci_high == Approx((4 + half90 - 1) / 4 * 100).margin(1e-7));
 
   // Everyone gives the same score: a zero-width interval at the index.
-  const auto& same = unit_of(survey("unit,respondent,q1,q2\nU,a,4,4\nU,b,4,\nU,c,,4\n"), "U");
+  const auto same = unit_of(survey("unit,respondent,q1,q2\nU,a,4,4\nU,b,4,\nU,c,,4\n"), "U");
   CHECK(same.index == 75);
   CHECK(same.ci_low == 75);
   CHECK(same.ci_high == 75);
@@ -342,7 +342,7 @@ TEST_CASE("custom options: a 1–10 scale, the satisfied threshold, and bad opti
   centred.scale_min = -2;
   centred.scale_max = 2;
   centred.satisfied_at = 1;
-  const auto& z = unit_of(survey("unit,respondent,q1\nU,a,-2\nU,b,2\nU,c,-0\n", centred), "U");
+  const auto z = unit_of(survey("unit,respondent,q1\nU,a,-2\nU,b,2\nU,c,-0\n", centred), "U");
   CHECK(z.index == 50);  // mean 0 → (0 + 2)/4 × 100
   CHECK(z.share_satisfied == Approx(1.0 / 3).epsilon(1e-14));
   CHECK(error_of([&] { (void)survey("unit,respondent,q1\nU,a,-+1\n", centred); }).code() ==
