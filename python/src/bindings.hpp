@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "rectify/assess/engine.hpp"
+#include "rectify/io/records.hpp"
 
 namespace rectify::python {
 
@@ -21,6 +22,28 @@ void init_text(py::module_& m);
 
 /// `"zh"` or `"en"`; anything else is a ValueError (a usage error, not a rectify error).
 [[nodiscard]] assess::lang parse_lang(std::string_view s);
+
+/// The CSV reader trims spaces and tabs around every field; cells from a DataFrame are trimmed
+/// the same way so that a frame read by pandas and the file itself give the same result.
+[[nodiscard]] std::string_view trimmed(std::string_view s) noexcept;
+
+/// A record table as Python gave it: a file to read later (with the GIL released), or a table
+/// already built in memory.
+struct table_input {
+  bool from_file = false;
+  std::string path;
+  io::text_table table;
+};
+
+/// How the cells of an in-memory table are taken.
+struct table_cells {
+  std::string_view untrimmed;    ///< a column kept exactly (documents' `text`), "" for none
+  bool pass_surrogates = false;  ///< lone surrogates reach the library as bytes, for its UTF-8 check
+};
+
+/// `spec` is a path (str) or (source, header, columns): one list of str per column, all of one
+/// length. Anything else is a usage error of the private API (the Python layer builds these).
+[[nodiscard]] table_input take_table(const py::handle& spec, const table_cells& cells = {});
 
 /// Marks a NumPy array read-only: views into C++ results must not be written through, since
 /// `to_json` and `explain` read the same memory.

@@ -69,69 +69,6 @@ std::tuple<std::vector<std::string>, std::vector<std::string>, py::array_t<doubl
   return {t.units, t.columns, values};
 }
 
-// The CSV reader trims spaces and tabs around every field; cells from a DataFrame are trimmed
-// the same way so that a frame read by pandas and the file itself give the same result.
-std::string_view trimmed(std::string_view s) noexcept {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t");
-  return s.substr(first, last - first + 1);
-}
-
-/// A record table as Python gave it: a file to read later (with the GIL released), or a table
-/// already built in memory.
-struct table_input {
-  bool from_file = false;
-  std::string path;
-  io::text_table table;
-};
-
-// `spec` is a path (str) or (source, header, columns): one list of str per column, all of one
-// length. Anything else is a usage error of the private API (the Python layer builds these).
-table_input take_table(const py::handle& spec) {
-  table_input in;
-  if (py::isinstance<py::str>(spec)) {
-    in.from_file = true;
-    in.path = spec.cast<std::string>();
-    return in;
-  }
-  if (!py::isinstance<py::tuple>(spec) || py::len(spec) != 3)
-    throw py::type_error("a record table is a path or a (source, header, columns) tuple");
-  auto t = spec.cast<py::tuple>();
-  auto source = t[0].cast<std::string>();
-  auto header = t[1].cast<std::vector<std::string>>();
-  for (auto& h : header) h = std::string(trimmed(h));
-  auto columns = t[2].cast<py::list>();
-  if (columns.size() != header.size())
-    throw py::value_error(std::to_string(columns.size()) + " columns for " + std::to_string(header.size()) + " names");
-  std::vector<PyObject*> cols;
-  cols.reserve(columns.size());
-  std::size_t rows = 0;
-  for (std::size_t j = 0; j < columns.size(); ++j) {
-    PyObject* c = columns[j].ptr();
-    if (!PyList_Check(c)) throw py::type_error("every column must be a list of str");
-    const auto n = static_cast<std::size_t>(PyList_GET_SIZE(c));
-    if (j == 0) rows = n;
-    if (n != rows) throw py::value_error("columns of different lengths");
-    cols.push_back(c);
-  }
-  in.table = io::text_table(std::move(source), std::move(header));
-  std::vector<std::string_view> row(cols.size());
-  for (std::size_t i = 0; i < rows; ++i) {
-    for (std::size_t j = 0; j < cols.size(); ++j) {
-      PyObject* cell = PyList_GET_ITEM(cols[j], static_cast<Py_ssize_t>(i));
-      if (!PyUnicode_Check(cell)) throw py::type_error("every cell must be a str");
-      Py_ssize_t size = 0;
-      // UTF-8 cached inside the str object: a view, no copy until add_row.
-      const char* text = PyUnicode_AsUTF8AndSize(cell, &size);
-      if (text == nullptr) throw py::error_already_set();
-      row[j] = trimmed(std::string_view(text, static_cast<std::size_t>(size)));
-    }
-    in.table.add_row(row);
-  }
-  return in;
-}
-
 // Runs without the GIL.
 io::text_table load(table_input&& in, const io::csv_options& options) {
   if (in.from_file) return io::read_text_csv_file(in.path, options);

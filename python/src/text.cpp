@@ -53,87 +53,6 @@ py::array_t<bool> bool_array(const std::vector<bool>& v) {
   return out;
 }
 
-// The CSV reader trims spaces and tabs around every field; the unit and doc cells of a DataFrame
-// are trimmed the same way so that a frame read by pandas and the file itself name the same
-// documents. The text is kept exactly, so that passage offsets index the frame's own strings.
-std::string_view trimmed(std::string_view s) noexcept {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t");
-  return s.substr(first, last - first + 1);
-}
-
-// UTF-8 of a str cell. A str holding a lone surrogate has no UTF-8; it is encoded with
-// "surrogatepass" instead, so that the library itself refuses it as `rectify.text.encoding`
-// naming the cell, rather than Python raising a UnicodeEncodeError that names nothing.
-std::string_view utf8_of(PyObject* cell, std::vector<py::bytes>& keep) {
-  Py_ssize_t size = 0;
-  // UTF-8 cached inside the str object: a view, no copy until add_row.
-  if (const char* text = PyUnicode_AsUTF8AndSize(cell, &size)) return {text, static_cast<std::size_t>(size)};
-  PyErr_Clear();
-  PyObject* raw = PyUnicode_AsEncodedString(cell, "utf-8", "surrogatepass");
-  if (raw == nullptr) throw py::error_already_set();
-  keep.push_back(py::reinterpret_steal<py::bytes>(raw));
-  char* data = nullptr;
-  if (PyBytes_AsStringAndSize(raw, &data, &size) != 0) throw py::error_already_set();
-  return {data, static_cast<std::size_t>(size)};
-}
-
-/// Documents as Python gave them: a path to read later (with the GIL released), or a table
-/// already built in memory.
-struct documents_input {
-  bool from_path = false;
-  std::string path;
-  io::text_table table;
-};
-
-// `spec` is a path (str) or (source, header, columns): one list of str per column, all of one
-// length. Anything else is a usage error of the private API (the Python layer builds these).
-documents_input take_documents(const py::handle& spec) {
-  documents_input in;
-  if (py::isinstance<py::str>(spec)) {
-    in.from_path = true;
-    in.path = spec.cast<std::string>();
-    return in;
-  }
-  if (!py::isinstance<py::tuple>(spec) || py::len(spec) != 3)
-    throw py::type_error("documents are a path or a (source, header, columns) tuple");
-  auto t = spec.cast<py::tuple>();
-  auto source = t[0].cast<std::string>();
-  auto header = t[1].cast<std::vector<std::string>>();
-  for (auto& h : header) h = std::string(trimmed(h));
-  auto columns = t[2].cast<py::list>();
-  if (columns.size() != header.size())
-    throw py::value_error(std::to_string(columns.size()) + " columns for " + std::to_string(header.size()) + " names");
-  std::vector<PyObject*> cols;
-  std::vector<bool> keep_spaces;
-  cols.reserve(columns.size());
-  std::size_t rows = 0;
-  for (std::size_t j = 0; j < columns.size(); ++j) {
-    PyObject* c = columns[j].ptr();
-    if (!PyList_Check(c)) throw py::type_error("every column must be a list of str");
-    const auto n = static_cast<std::size_t>(PyList_GET_SIZE(c));
-    if (j == 0) rows = n;
-    if (n != rows) throw py::value_error("columns of different lengths");
-    cols.push_back(c);
-    keep_spaces.push_back(header[j] == "text");
-  }
-  in.table = io::text_table(std::move(source), std::move(header));
-  std::vector<std::string_view> row(cols.size());
-  std::vector<py::bytes> keep;
-  for (std::size_t i = 0; i < rows; ++i) {
-    keep.clear();
-    for (std::size_t j = 0; j < cols.size(); ++j) {
-      PyObject* cell = PyList_GET_ITEM(cols[j], static_cast<Py_ssize_t>(i));
-      if (!PyUnicode_Check(cell)) throw py::type_error("every cell must be a str");
-      const auto text = utf8_of(cell, keep);
-      row[j] = keep_spaces[j] ? text : trimmed(text);
-    }
-    in.table.add_row(row);
-  }
-  return in;
-}
-
 // Reads a template file whole; runs without the GIL.
 std::string read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -297,7 +216,9 @@ py::dict similar(const py::object& docs_spec, double threshold, const std::optio
                  const std::optional<std::string>& template_path, std::int64_t k, std::int64_t hashes,
                  std::int64_t min_passage, std::int64_t max_passages, bool same_unit, std::int64_t threads,
                  const std::string& encoding) {
-  documents_input in = take_documents(docs_spec);
+  // The unit and doc cells are trimmed as the CSV reader trims them; the text is kept exactly,
+  // so that passage offsets index the frame's own strings.
+  table_input in = take_table(docs_spec, {.untrimmed = "text", .pass_surrogates = true});
   text::similar_options opt;
   opt.threshold = threshold;
   opt.k = count_of(k, "k");
@@ -325,7 +246,7 @@ py::dict similar(const py::object& docs_spec, double threshold, const std::optio
     // that is not UTF-8 fail naming its file (or `template`) and line:column.
     if (!opt.template_text.empty())
       (void)text::normalize(opt.template_text, template_path ? std::string_view(*template_path) : "template");
-    out.docs = in.from_path ? io::read_documents(in.path, csv) : io::read_documents_csv(in.table);
+    out.docs = in.from_file ? io::read_documents(in.path, csv) : io::read_documents_csv(in.table);
     out.report = text::find_similar(out.docs, opt);
     out.inputs = text::inputs(out.report, out.docs);
   }
