@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 debs=(g++ libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libcsv-dev libssl-dev libutf8proc-dev clang-format-14)
+# Chinese text in plots and in the leaders' report (matplotlib and Chromium find the fonts through
+# fontconfig); Chromium renders the report headless in the tests.
+debs+=(fonts-noto-cjk fonts-dejavu-core chromium)
 command -v cmake >/dev/null 2>&1 || debs+=(cmake)
 command -v ninja >/dev/null 2>&1 || debs+=(ninja-build)
 command -v python3 >/dev/null 2>&1 || debs+=(python3 python3-venv python3-dev)
@@ -34,7 +37,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 import tomllib
 p = tomllib.load(open("pyproject.toml", "rb"))
 reqs = list(p["project"]["dependencies"])
-reqs += p["project"].get("optional-dependencies", {}).get("test", [])
+for group in p["project"].get("optional-dependencies", {}).values():  # every extra: the tests use them all
+    reqs += group
 reqs += [r for r in p["build-system"]["requires"]]
 print("\n".join(reqs))
 PY
