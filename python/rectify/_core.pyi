@@ -1,5 +1,5 @@
 # Hand-written stubs of the private compiled module (python/src/*.cpp). Keep in step with it.
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -63,6 +63,10 @@ class Plan:
     def veto_ids(self) -> List[str]: ...
     @property
     def derived(self) -> List[_Derived]: ...
+    @property
+    def needs_cohort(self) -> bool: ...
+    @property
+    def cohort_inputs(self) -> List[str]: ...
 
 class Result:
     @property
@@ -97,6 +101,8 @@ class Result:
     def _column_address(self, name: str) -> Optional[Tuple[int, int]]: ...
     @property
     def derived(self) -> List[_Derived]: ...
+    @property
+    def veto_ceiling(self) -> npt.NDArray[np.int32]: ...
 
 def score(
     plan: Plan,
@@ -106,6 +112,17 @@ def score(
     nodes: bool = True,
 ) -> Result: ...
 def score_csv(plan: Plan, path: str, encoding: str = "utf-8", nodes: bool = True) -> Result: ...
+
+# (weights, units, equal_fallback) of every group of Plan.derived, in order
+_WeightsState = List[Tuple[List[float], int, bool]]
+
+def derive_weights(
+    plan: Plan, units: Sequence[str], names: Sequence[str], columns: Sequence[npt.NDArray[np.float64]]
+) -> Tuple[_WeightsState, List[Problem]]: ...
+def with_weights(plan: Plan, state: _WeightsState) -> Plan: ...
+def rank_and_grade(
+    plan: Plan, score: npt.NDArray[np.float64], veto_ceiling: npt.NDArray[np.int32]
+) -> Tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]: ...
 def read_units_csv_file(
     path: str, encoding: str = "utf-8"
 ) -> Tuple[List[str], List[str], npt.NDArray[np.float64]]: ...
@@ -163,6 +180,7 @@ def mcda_smaa(
     seed: int,
     threads: int,
     x_sd: Optional[_F64],
+    progress: Optional[Callable[[int, int], object]] = None,
 ) -> Tuple[_F64, _F64, _F64, _F64, int]: ...
 def mcda_sensitivity(
     x: _F64,
@@ -280,5 +298,6 @@ def text_similar(
     same_unit: bool = False,
     threads: int = 0,
     encoding: str = "utf-8",
+    progress: Optional[Callable[[int, int], object]] = None,
 ) -> _Columns: ...
 def text_normalize(utf8: bytes, source: str = "") -> str: ...

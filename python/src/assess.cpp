@@ -3,6 +3,7 @@
 // user-facing; these functions take already-normalised arguments.
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -154,6 +155,41 @@ py::list derived_list(const std::vector<assess::derived_weights>& groups, const 
   return out;
 }
 
+// A table of float64 columns viewed in place (see column_of), for the cohort functions.
+table_view view_of(const std::vector<std::string>& units, const std::vector<std::string>& names,
+                   const py::sequence& columns) {
+  if (names.size() != py::len(columns))
+    throw py::value_error("got " + std::to_string(names.size()) + " column names for " +
+                          std::to_string(py::len(columns)) + " columns");
+  table_view v;
+  v.units = units;
+  std::unordered_set<std::string_view> seen;
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    if (!seen.insert(names[j]).second) throw py::value_error("column " + rectify::quoted(names[j]) + " is given twice");
+    v.columns.push_back(column_of(names[j], columns[j], units.size()));
+  }
+  return v;
+}
+
+// (weights, units, equal_fallback) of every group of derived weights, in plan order: what
+// `with_weights` needs to rebuild them on another process (Python floats carry doubles exactly).
+using weights_state = std::vector<std::tuple<std::vector<double>, std::size_t, bool>>;
+
+weights_state state_of(const std::vector<assess::derived_weights>& groups) {
+  weights_state out;
+  for (const auto& d : groups)
+    out.emplace_back(std::vector<double>(d.weights.data(), d.weights.data() + d.weights.size()), d.units,
+                     d.equal_fallback);
+  return out;
+}
+
+// Result rows viewed as int32 NumPy arrays owning a copy.
+py::array_t<std::int32_t> int_array(const Eigen::VectorXi& v) {
+  py::array_t<std::int32_t> a(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.data(), v.data() + v.size(), a.mutable_data());
+  return a;
+}
+
 }  // namespace
 
 void init_assess(py::module_& m) {
@@ -234,7 +270,69 @@ void init_assess(py::module_& m) {
       .def_property_readonly(
           "derived", [](const plan& p) { return derived_list(p.derived, p); },
           "(node id, path, method, points, child ids, weights or None until scored, "
-          "lambda_max, ci, cr, units, equal_fallback) of every node that derives its children's weights.");
+          "lambda_max, ci, cr, units, equal_fallback) of every node that derives its children's weights.")
+      .def_property_readonly("needs_cohort", &plan::needs_cohort,
+                             "Some weights come from the cohort scored and are not derived yet.")
+      .def_property_readonly(
+          "cohort_inputs",
+          [](const plan& p) {
+            std::vector<std::string> out;
+            for (int j : assess::cohort_inputs(p)) out.push_back(p.inputs[static_cast<std::size_t>(j)]);
+            return out;
+          },
+          "The inputs the cohort's weights are derived from, in the order of Plan.inputs.");
+
+  m.def(
+      "derive_weights",
+      [](const plan& p, const std::vector<std::string>& units, const std::vector<std::string>& names,
+         const py::sequence& columns) {
+        table_view v = view_of(units, names, columns);
+        std::vector<problem> problems;
+        std::vector<assess::derived_weights> groups;
+        {
+          py::gil_scoped_release release;
+          groups = assess::derive_weights(p, v, problems);
+        }
+        return std::make_tuple(state_of(groups), problems);
+      },
+      py::arg("plan"), py::arg("units"), py::arg("names"), py::arg("columns"),
+      "(state, problems): the derived weights of every group of `plan` from the cohort's columns, as "
+      "(weights, units, equal_fallback) per group for with_weights, and the problems `score` would raise "
+      "after the data's own (a group in `problems` has equal weights). The GIL is released.");
+  m.def(
+      "with_weights",
+      [](const plan& p, const weights_state& state) {
+        if (state.size() != p.derived.size())
+          throw py::value_error("got " + std::to_string(state.size()) + " groups of weights for a plan with " +
+                                std::to_string(p.derived.size()));
+        std::vector<assess::derived_weights> groups = p.derived;
+        for (std::size_t g = 0; g < state.size(); ++g) {
+          const auto& w = std::get<0>(state[g]);
+          groups[g].weights = Eigen::Map<const Eigen::VectorXd>(w.data(), static_cast<Eigen::Index>(w.size()));
+          groups[g].units = std::get<1>(state[g]);
+          groups[g].equal_fallback = std::get<2>(state[g]);
+        }
+        return std::make_shared<plan>(assess::with_weights(p, groups));
+      },
+      py::arg("plan"), py::arg("state"), "`plan` with the weights of derive_weights' state put in.");
+  m.def(
+      "rank_and_grade",
+      [](const plan& p, const py::array_t<double, py::array::c_style | py::array::forcecast>& score,
+         const py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>& veto_ceiling) {
+        if (score.ndim() != 1 || veto_ceiling.ndim() != 1)
+          throw py::value_error("score and veto_ceiling must be one-dimensional");
+        Eigen::Map<const Eigen::VectorXd> s(score.data(), static_cast<Eigen::Index>(score.shape(0)));
+        Eigen::Map<const Eigen::VectorXi> c(veto_ceiling.data(), static_cast<Eigen::Index>(veto_ceiling.shape(0)));
+        Eigen::VectorXi band, grade, rank;
+        {
+          py::gil_scoped_release release;
+          assess::rank_and_grade(p, s, c, band, grade, rank);
+        }
+        return std::make_tuple(int_array(band), int_array(grade), int_array(rank));
+      },
+      py::arg("plan"), py::arg("score"), py::arg("veto_ceiling"),
+      "(band, grade, rank) as int32 arrays: the cohort pass of `score` over the scores and veto ceilings of "
+      "a whole cohort (e.g. gathered from Dask partitions). The GIL is released.");
 
   m.def("score", &score_arrays, py::arg("plan"), py::arg("units"), py::arg("names"), py::arg("columns"),
         py::arg("nodes") = true,
@@ -297,6 +395,9 @@ void init_assess(py::module_& m) {
           },
           "Earned points, units × nodes (pre-order), NaN for dropped nodes; shape (n, 0) when scored "
           "without nodes. A read-only view of the C++ result.")
+      .def_property_readonly(
+          "veto_ceiling", [](const scored& s) { return int_array(assess::veto_ceiling(*s.compiled, s.result)); },
+          "int32: the grade each unit's vetoes cap it at (the worst max_grade of those that fired), 0 for none.")
       .def_property_readonly(
           "derived", [](const scored& s) { return derived_list(s.result.derived, *s.compiled); },
           "Plan.derived with the weights the cohort was scored with.")

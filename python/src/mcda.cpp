@@ -6,7 +6,10 @@
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +31,31 @@ namespace rectify::python {
 namespace {
 
 using namespace rectify::mcda;
+
+// A Python progress callable (progress(done, total)) as the library's progress callback. The
+// library calls it only from the thread that called the library, the Python thread that released
+// the GIL here, so taking the GIL back there is safe; the workers never touch Python. A pending
+// signal (Ctrl-C in a terminal or a notebook's interrupt: PyErr_CheckSignals runs the handler)
+// or an exception the callable raises stops the work, and pybind11 re-raises it as it was once
+// the library has stopped its threads; a false result cancels (rectify.cancelled), anything else
+// continues.
+std::function<bool(std::size_t, std::size_t)> progress_of(const std::optional<py::function>& f) {
+  if (!f) return {};
+  // The library may copy the std::function with the GIL released: share one reference, dropped
+  // with the GIL held.
+  std::shared_ptr<py::function> held(new py::function(*f), [](py::function* p) {
+    const py::gil_scoped_acquire gil;
+    delete p;
+  });
+  return [held](std::size_t done, std::size_t total) {
+    const py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    const py::object result = (*held)(done, total);
+    const int go_on = PyObject_IsTrue(result.ptr());
+    if (go_on < 0) throw py::error_already_set();
+    return go_on == 1;
+  };
+}
 
 using strided_matrix = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
 
@@ -145,9 +173,10 @@ void init_mcda_robustness(py::module_& m) {
          const Eigen::VectorXd& q, const Eigen::VectorXd& p, const Eigen::VectorXd& s, const std::string& sampling,
          const Eigen::VectorXd& lower, const Eigen::VectorXd& upper, const Eigen::VectorXd& center,
          double concentration, std::size_t samples, std::uint64_t seed, unsigned threads,
-         const std::optional<Eigen::MatrixXd>& x_sd) {
+         const std::optional<Eigen::MatrixXd>& x_sd, const std::optional<py::function>& progress) {
         const auto view = matrix_of(x, "x");
         smaa_options o;
+        o.progress = progress_of(progress);
         o.m = parse_method(method_name);
         o.opts = method_options_of(normalization, v, rho, preferences, q, p, s);
         o.sampling = parse_weight_sampling(sampling);
@@ -170,8 +199,10 @@ void init_mcda_robustness(py::module_& m) {
       py::arg("x"), py::arg("types"), py::arg("method"), py::arg("normalization"), py::arg("v"), py::arg("rho"),
       py::arg("preferences"), py::arg("q"), py::arg("p"), py::arg("s"), py::arg("sampling"), py::arg("lower"),
       py::arg("upper"), py::arg("center"), py::arg("concentration"), py::arg("samples"), py::arg("seed"),
-      py::arg("threads"), py::arg("x_sd"),
-      "(acceptability, central weights, confidence, holistic, samples) of SMAA-2; the GIL is released.");
+      py::arg("threads"), py::arg("x_sd"), py::arg("progress") = py::none(),
+      "(acceptability, central weights, confidence, holistic, samples) of SMAA-2; the GIL is released. "
+      "progress(done, total), if given, is called with the GIL (samples evaluated; a false result or an "
+      "exception cancels).");
 
   m.def(
       "mcda_smaa_weights",

@@ -17,8 +17,10 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,6 +40,31 @@
 namespace rectify::python {
 
 namespace {
+
+// A Python progress callable (progress(done, total)) as the library's progress callback. The
+// library calls it only from the thread that called the library, the Python thread that released
+// the GIL here, so taking the GIL back there is safe; the workers never touch Python. A pending
+// signal (Ctrl-C in a terminal or a notebook's interrupt: PyErr_CheckSignals runs the handler)
+// or an exception the callable raises stops the work, and pybind11 re-raises it as it was once
+// the library has stopped its threads; a false result cancels (rectify.cancelled), anything else
+// continues.
+std::function<bool(std::size_t, std::size_t)> progress_of(const std::optional<py::function>& f) {
+  if (!f) return {};
+  // The library may copy the std::function with the GIL released: share one reference, dropped
+  // with the GIL held.
+  std::shared_ptr<py::function> held(new py::function(*f), [](py::function* p) {
+    const py::gil_scoped_acquire gil;
+    delete p;
+  });
+  return [held](std::size_t done, std::size_t total) {
+    const py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    const py::object result = (*held)(done, total);
+    const int go_on = PyObject_IsTrue(result.ptr());
+    if (go_on < 0) throw py::error_already_set();
+    return go_on == 1;
+  };
+}
 
 template <class T>
 py::array_t<T> array_of(const std::vector<T>& v) {
@@ -215,7 +242,7 @@ py::dict similar_columns(const similar_out& out) {
 py::dict similar(const py::object& docs_spec, double threshold, const std::optional<py::bytes>& template_text,
                  const std::optional<std::string>& template_path, std::int64_t k, std::int64_t hashes,
                  std::int64_t min_passage, std::int64_t max_passages, bool same_unit, std::int64_t threads,
-                 const std::string& encoding) {
+                 const std::string& encoding, const std::optional<py::function>& progress) {
   // The unit and doc cells are trimmed as the CSV reader trims them; the text is kept exactly,
   // so that passage offsets index the frame's own strings.
   table_input in = take_table(docs_spec, {.untrimmed = "text", .pass_surrogates = true});
@@ -226,6 +253,7 @@ py::dict similar(const py::object& docs_spec, double threshold, const std::optio
   opt.min_passage = count_of(min_passage, "min_passage");
   opt.max_passages = count_of(max_passages, "max_passages");
   opt.same_unit = same_unit;
+  opt.progress = progress_of(progress);
   const auto nthreads = count_of(threads, "threads");
   if (nthreads > std::numeric_limits<unsigned>::max()) {
     std::string message = "threads: ";
@@ -269,9 +297,10 @@ void init_text(py::module_& m) {
   m.def("text_similar", &similar, py::arg("docs"), py::arg("threshold") = 0.5, py::arg("template_text") = py::none(),
         py::arg("template_path") = py::none(), py::arg("k") = 5, py::arg("hashes") = 128, py::arg("min_passage") = 20,
         py::arg("max_passages") = 5, py::arg("same_unit") = false, py::arg("threads") = 0,
-        py::arg("encoding") = "utf-8",
+        py::arg("encoding") = "utf-8", py::arg("progress") = py::none(),
         "Finds near-duplicate documents (a folder or CSV path, or (source, header, columns)); returns a dict of "
-        "columns.");
+        "columns. progress(done, total), if given, is called with the GIL (documents; a false result or an "
+        "exception cancels).");
   m.def("text_normalize", &normalized_text, py::arg("utf8"), py::arg("source") = "",
         "The characters kept for comparison of UTF-8 text, as a str.");
 }

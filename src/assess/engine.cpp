@@ -206,8 +206,12 @@ class evaluator {
     nan_fill_ = Arr::Constant(kBlock, kNaN);
     N_ = static_cast<Eigen::Index>(p.nodes.size());
     reweight_ = p.missing == missing_policy::reweight;
+    // Summed in the order effective_points sums the present siblings (last child first), so
+    // that for a unit with nothing dropped all / present is exactly 1 and its points do not
+    // depend on which units share its block (or its Dask partition).
     all_.assign(p.nodes.size(), 0.0);
-    for (const auto& nd : p.nodes) {
+    for (std::size_t k = p.nodes.size(); k-- > 0;) {
+      const auto& nd = p.nodes[k];
       if (nd.parent < 0)
         root_all_ += nd.points;
       else
@@ -562,21 +566,27 @@ void prefault(void* data, std::size_t bytes) {
 #endif
 }
 
-void grades_and_ranks(const plan& p, result& r) {
-  const auto n = r.size();
+// rank_and_grade without the checks: `score` gives it a cohort it has just evaluated.
+void grades_and_ranks(const plan& p, const Eigen::Ref<const Eigen::VectorXd>& score,
+                      const Eigen::Ref<const Eigen::VectorXi>& ceiling, Eigen::VectorXi& band, Eigen::VectorXi& grade,
+                      Eigen::VectorXi& rank) {
+  const auto n = static_cast<std::size_t>(score.size());
   const auto G = static_cast<int>(p.grades.size());
+  band.resize(score.size());
+  grade.resize(score.size());
+  rank.resize(score.size());
   for (std::size_t i = 0; i < n; ++i) {
+    const auto ii = static_cast<Eigen::Index>(i);
     int g = 0;
-    while (g + 1 < G && !(p.grades[static_cast<std::size_t>(g)].min <= r.score[static_cast<Eigen::Index>(i)])) ++g;
-    r.band[static_cast<Eigen::Index>(i)] = g;
-    for (int v : r.vetoes(i)) g = std::max(g, p.vetoes[static_cast<std::size_t>(v)].max_grade);
-    r.grade[static_cast<Eigen::Index>(i)] = g;
+    while (g + 1 < G && !(p.grades[static_cast<std::size_t>(g)].min <= score[ii])) ++g;
+    band[ii] = g;
+    grade[ii] = std::max(g, ceiling[ii]);
   }
   std::vector<double> sorted;
-  auto order = descending(r.score, sorted);
+  auto order = descending(score, sorted);
   std::vector<std::size_t> higher;
   higher_not_tied(sorted, higher);
-  for (std::size_t k = 0; k < n; ++k) r.rank[order[k]] = static_cast<int>(higher[k] + 1);
+  for (std::size_t k = 0; k < n; ++k) rank[order[k]] = static_cast<int>(higher[k] + 1);
 
   // Quotas from the top grade down: a grade keeps the units whose competition rank among its
   // holders is within the limit (ties at the cut all stay); the rest move down one grade and
@@ -590,11 +600,20 @@ void grades_and_ranks(const plan& p, result& r) {
     holders.clear();
     held.clear();
     for (std::size_t k = 0; k < n; ++k)
-      if (r.grade[order[k]] == g) holders.push_back(order[k]), held.push_back(sorted[k]);
+      if (grade[order[k]] == g) holders.push_back(order[k]), held.push_back(sorted[k]);
     higher_not_tied(held, higher);
     for (std::size_t k = 0; k < holders.size(); ++k)
-      if (higher[k] >= limit) r.grade[holders[k]] = g + 1;
+      if (higher[k] >= limit) grade[holders[k]] = g + 1;
   }
+}
+
+Eigen::VectorXi ceiling_of(const plan& p, const result& r) {
+  Eigen::VectorXi c = Eigen::VectorXi::Zero(static_cast<Eigen::Index>(r.size()));
+  for (std::size_t i = 0; i < r.size(); ++i)
+    for (int v : r.vetoes(i))
+      c[static_cast<Eigen::Index>(i)] =
+          std::max(c[static_cast<Eigen::Index>(i)], p.vetoes[static_cast<std::size_t>(v)].max_grade);
+  return c;
 }
 
 // Completes the cohort methods' weights of `p` from `t` (see derive_weights). A group whose
@@ -728,7 +747,7 @@ result evaluate(const plan& p, const table_view& data, const score_options& opti
   if (!weight_problems.empty()) raise(weight_problems);
   evaluator::csr(missing_pairs, r.missing_offsets, r.missing_input, static_cast<std::size_t>(n));
   ev.vetoes(r);
-  grades_and_ranks(p, r);
+  grades_and_ranks(p, r.score, ceiling_of(p, r), r.band, r.grade, r.rank);
   r.derived = p.derived;
   return r;
 }
@@ -742,6 +761,49 @@ std::vector<derived_weights> derive_weights(const plan& p, const table_view& dat
   auto out = derive(p, data, problems);
   if (!problems.empty()) raise(std::move(problems));
   return out;
+}
+
+std::vector<derived_weights> derive_weights(const plan& p, const table_view& data, std::vector<problem>& problems) {
+  return derive(p, data, problems);
+}
+
+std::vector<int> cohort_inputs(const plan& p) {
+  std::vector<int> out;
+  for (const auto& d : p.derived) {
+    if (d.derived()) continue;
+    for (int c : d.children) {
+      const auto& nd = p.nodes[static_cast<std::size_t>(c)];
+      if (nd.leaf >= 0) out.push_back(p.leaves[static_cast<std::size_t>(nd.leaf)].input);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Eigen::VectorXi veto_ceiling(const plan& p, const result& r) {
+  return ceiling_of(p, r);
+}
+
+void rank_and_grade(const plan& p, const Eigen::Ref<const Eigen::VectorXd>& score,
+                    const Eigen::Ref<const Eigen::VectorXi>& veto_ceiling, Eigen::VectorXi& band,
+                    Eigen::VectorXi& grade, Eigen::VectorXi& rank) {
+  if (veto_ceiling.size() != score.size())
+    raise("rectify.data.shape", "",
+          "got " + std::to_string(veto_ceiling.size()) + " veto ceilings for " + std::to_string(score.size()) +
+              " scores");
+  if (static_cast<std::size_t>(score.size()) > std::numeric_limits<std::uint32_t>::max() - 1)
+    raise("rectify.data.too_large", "", "at most 4294967294 units can be ranked in one call");
+  const auto G = static_cast<int>(p.grades.size());
+  for (Eigen::Index i = 0; i < score.size(); ++i) {
+    if (std::isnan(score[i]))
+      raise("rectify.data.not_finite", "", "scores to rank must not be NaN (position " + std::to_string(i) + ")");
+    if (veto_ceiling[i] < 0 || veto_ceiling[i] >= G)
+      raise("rectify.data.bad_grade", "",
+            "veto ceiling " + std::to_string(veto_ceiling[i]) + " at position " + std::to_string(i) +
+                " is not a grade of the scheme (0.." + std::to_string(G - 1) + ")");
+  }
+  grades_and_ranks(p, score, veto_ceiling, band, grade, rank);
 }
 
 Eigen::VectorXi competition_rank(const Eigen::Ref<const Eigen::VectorXd>& scores) {

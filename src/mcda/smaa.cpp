@@ -1,7 +1,9 @@
 // The method dispatcher, the batch scorer and SMAA-2 (robustness.hpp).
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
 #include <exception>
 #include <limits>
@@ -339,10 +341,75 @@ bool is_first(const Eigen::Ref<const Eigen::VectorXd>& s, Eigen::Index i, bool h
   return same_score(best, s[i]) || (higher ? s[i] >= best : s[i] <= best);
 }
 
+// The progress of one call (robustness.hpp, progress_callback). Work runs in phases, each a
+// number of items mapped onto a stretch ("span") of the fixed scale 0..total; worker threads only
+// add the items they finish to an atomic counter, and the calling thread alone turns the count
+// into a position and calls the callback, when the position has moved by a step (a hundredth of
+// total, rounded up) and at the start and end. Without a callback every member is a no-op but
+// `add`'s relaxed increment, done once per chunk of samples.
+class progress_meter {
+ public:
+  progress_meter(const progress_callback& f, std::size_t total)
+      : f_(f), total_(total), step_(std::max<std::size_t>(1, (total + 99) / 100)) {}
+
+  [[nodiscard]] bool active() const noexcept { return static_cast<bool>(f_); }
+
+  /// The next `items` items move the position by `span` from where the previous phase ended.
+  void phase(std::size_t items, std::size_t span) {
+    base_ += span_;
+    span_ = span;
+    items_ = items;
+    done_.store(0, std::memory_order_relaxed);
+  }
+
+  void add(std::size_t items) noexcept {
+    if (active()) done_.fetch_add(items, std::memory_order_relaxed);
+  }
+
+  /// Calling thread only: calls back if the position moved by a step (or first of all).
+  void poll() {
+    if (!active()) return;
+    const std::size_t at = position();
+    if (!called_ || at >= last_ + step_) call(at);
+  }
+
+  /// Calling thread only: the last call, at total.
+  void finish() {
+    if (active() && (!called_ || last_ != total_)) call(total_);
+  }
+
+ private:
+  [[nodiscard]] std::size_t position() const noexcept {
+    const std::size_t done = std::min(done_.load(std::memory_order_relaxed), items_);
+    // In double: span × done may not fit 64 bits; rounding is monotone, so the position is too.
+    const std::size_t moved =
+        done >= items_
+            ? span_
+            : std::min(span_, static_cast<std::size_t>(static_cast<double>(span_) * static_cast<double>(done) /
+                                                       static_cast<double>(items_)));
+    return std::min(total_, base_ + moved);
+  }
+
+  void call(std::size_t at) {
+    called_ = true;
+    last_ = at;
+    if (!f_(at, total_)) raise("rectify.cancelled", "", "cancelled by the progress callback");
+  }
+
+  const progress_callback& f_;
+  std::size_t total_, step_;
+  std::size_t base_ = 0, span_ = 0, items_ = 0, last_ = 0;
+  bool called_ = false;
+  std::atomic<std::size_t> done_{0};
+};
+
 /// Runs work(block, thread) over the blocks on `threads` threads; the error of the lowest failed
-/// block is rethrown in the caller.
+/// block is rethrown in the caller. With an active progress meter the work runs on `threads` new
+/// threads while the calling thread polls the meter (so the callback never runs on a worker); if
+/// the callback cancels or throws, the workers stop after their current block and its exception
+/// is rethrown once they have all finished.
 template <class Work>
-void run_blocks(std::size_t blocks, unsigned threads, const Work& work) {
+void run_blocks(std::size_t blocks, unsigned threads, const Work& work, progress_meter* meter = nullptr) {
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::vector<std::exception_ptr> errors(threads);
@@ -361,7 +428,36 @@ void run_blocks(std::size_t blocks, unsigned threads, const Work& work) {
       }
     }
   };
-  if (threads == 1) {
+  std::exception_ptr stopped;
+  if (meter != nullptr && meter->active()) {
+    std::mutex mutex;
+    std::condition_variable wake;
+    unsigned running = threads;
+    std::vector<std::thread> pool;
+    pool.reserve(threads);
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        loop(t);
+        const std::lock_guard<std::mutex> lock(mutex);
+        --running;
+        wake.notify_one();
+      });
+    std::unique_lock<std::mutex> lock(mutex);
+    while (running > 0) {
+      wake.wait_for(lock, std::chrono::milliseconds(20));
+      if (stopped || running == 0) continue;
+      lock.unlock();
+      try {
+        meter->poll();
+      } catch (...) {
+        stopped = std::current_exception();
+        failed.store(true);
+      }
+      lock.lock();
+    }
+    lock.unlock();
+    for (auto& th : pool) th.join();
+  } else if (threads == 1) {
     loop(0);
   } else {
     std::vector<std::thread> pool;
@@ -369,9 +465,11 @@ void run_blocks(std::size_t blocks, unsigned threads, const Work& work) {
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(loop, t);
     for (auto& th : pool) th.join();
   }
+  if (stopped) std::rethrow_exception(stopped);
   const auto worst = std::min_element(failed_block.begin(), failed_block.end());
   if (*worst != std::numeric_limits<std::size_t>::max())
     std::rethrow_exception(errors[static_cast<std::size_t>(worst - failed_block.begin())]);
+  if (meter != nullptr) meter->poll();
 }
 
 /// x + sd∘z with z standard normal, drawn column by column.
@@ -665,6 +763,8 @@ smaa_result smaa(const matrix_ref& x, const types_ref& types, const smaa_options
   }
   const batch_scorer scorer(o.m, x, types, o.opts);
   const weight_sampler sampler(o, n);
+  progress_meter meter(o.progress, noisy ? 2 * o.samples : o.samples);
+  meter.poll();
   sampler.pilot(o.seed, n);
   const bool higher = higher_is_better(o.m);
 
@@ -693,7 +793,7 @@ smaa_result smaa(const matrix_ref& x, const types_ref& types, const smaa_options
   };
   std::vector<buffers> per_thread(threads);
 
-  run_blocks(chunks, threads, [&](std::size_t c, unsigned t) {
+  const auto evaluate = [&](std::size_t c, unsigned t) {
     const std::size_t b0 = c * chunk, b1 = std::min(blocks, b0 + chunk);
     const std::size_t begin = b0 * kBlock, end = std::min(o.samples, b1 * kBlock);
     const auto kk = static_cast<Eigen::Index>(end - begin);
@@ -755,7 +855,10 @@ smaa_result smaa(const matrix_ref& x, const types_ref& types, const smaa_options
       pending.erase(it);
       ++next_merge;
     }
-  });
+    meter.add(samples_here);
+  };
+  meter.phase(o.samples, o.samples);
+  run_blocks(chunks, threads, evaluate, &meter);
 
   smaa_result out;
   out.samples = o.samples;
@@ -791,7 +894,7 @@ smaa_result smaa(const matrix_ref& x, const types_ref& types, const smaa_options
     }
   } else {
     std::vector<std::vector<std::uint64_t>> hits(threads, std::vector<std::uint64_t>(firsts.size(), 0));
-    run_blocks(blocks, threads, [&](std::size_t b, unsigned t) {
+    const auto confirm = [&](std::size_t b, unsigned t) {
       const std::size_t begin = b * kBlock, end = std::min(o.samples, begin + kBlock);
       random_source r(o.seed, kConfidenceStream, b);
       Eigen::MatrixXd xs;
@@ -801,7 +904,10 @@ smaa_result smaa(const matrix_ref& x, const types_ref& types, const smaa_options
         for (Eigen::Index k = 0; k < kc; ++k)
           if (is_first(s.col(k), firsts[static_cast<std::size_t>(k)], higher)) ++hits[t][static_cast<std::size_t>(k)];
       }
-    });
+      meter.add(end - begin);
+    };
+    meter.phase(o.samples, o.samples);
+    run_blocks(blocks, threads, confirm, &meter);
     for (Eigen::Index k = 0; k < kc; ++k) {
       std::uint64_t sum = 0;
       for (const auto& h : hits) sum += h[static_cast<std::size_t>(k)];
@@ -813,6 +919,7 @@ smaa_result smaa(const matrix_ref& x, const types_ref& types, const smaa_options
   for (Eigen::Index place = 0; place < m; ++place)
     meta[place] = m == 1 ? 1.0 : static_cast<double>(m - 1 - place) / static_cast<double>(m - 1);
   out.holistic = out.acceptability * meta;
+  meter.finish();
   return out;
 }
 

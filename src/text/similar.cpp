@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <exception>
 #include <limits>
 #include <mutex>
@@ -91,14 +93,79 @@ unsigned thread_count(unsigned requested) {
   return t == 0 ? 1 : t;
 }
 
+// The progress of one call (similar.hpp, progress_callback). Work runs in phases, each a number
+// of items mapped onto a stretch ("span") of the fixed scale 0..total; worker threads only add
+// the items they finish to an atomic counter, and the calling thread alone turns the count into a
+// position and calls the callback, when the position has moved by a step (a hundredth of total,
+// rounded up) and at the start and end. Without a callback every member is a no-op.
+class progress_meter {
+ public:
+  progress_meter(const progress_callback& f, std::size_t total)
+      : f_(f), total_(total), step_(std::max<std::size_t>(1, (total + 99) / 100)) {}
+
+  [[nodiscard]] bool active() const noexcept { return static_cast<bool>(f_); }
+
+  /// The next `items` items move the position by `span` from where the previous phase ended.
+  void phase(std::size_t items, std::size_t span) {
+    base_ += span_;
+    span_ = span;
+    items_ = items;
+    done_.store(0, std::memory_order_relaxed);
+  }
+
+  void add(std::size_t items) noexcept {
+    if (active()) done_.fetch_add(items, std::memory_order_relaxed);
+  }
+
+  /// Calling thread only: calls back if the position moved by a step (or first of all).
+  void poll() {
+    if (!active()) return;
+    const std::size_t at = position();
+    if (!called_ || at >= last_ + step_) call(at);
+  }
+
+  /// Calling thread only: the last call, at total.
+  void finish() {
+    if (active() && (!called_ || last_ != total_)) call(total_);
+  }
+
+ private:
+  [[nodiscard]] std::size_t position() const noexcept {
+    const std::size_t done = std::min(done_.load(std::memory_order_relaxed), items_);
+    // In double: span × done may not fit 64 bits; rounding is monotone, so the position is too.
+    const std::size_t moved =
+        done >= items_
+            ? span_
+            : std::min(span_, static_cast<std::size_t>(static_cast<double>(span_) * static_cast<double>(done) /
+                                                       static_cast<double>(items_)));
+    return std::min(total_, base_ + moved);
+  }
+
+  void call(std::size_t at) {
+    called_ = true;
+    last_ = at;
+    if (!f_(at, total_)) raise("rectify.cancelled", "", "cancelled by the progress callback");
+  }
+
+  const progress_callback& f_;
+  std::size_t total_, step_;
+  std::size_t base_ = 0, span_ = 0, items_ = 0, last_ = 0;
+  bool called_ = false;
+  std::atomic<std::size_t> done_{0};
+};
+
 // Runs f(i) for i in [0, n) on up to `threads` threads, items handed out in increasing order.
 // If any f throws, the exception of the smallest failing index is rethrown once all threads have
 // stopped: every smaller index was already taken when it failed, so the error reported is the
-// same for every thread count (the first bad document, say).
+// same for every thread count (the first bad document, say). With an active progress meter the
+// items run on new threads while the calling thread polls the meter (so the callback never runs
+// on a worker); if the callback cancels or throws, the workers stop after their current item and
+// its exception is rethrown once they have all finished.
 template <class F>
-void parallel_for(std::size_t n, unsigned threads, const F& f) {
+void parallel_for(std::size_t n, unsigned threads, const F& f, progress_meter* meter = nullptr) {
   const auto t = static_cast<unsigned>(std::min<std::size_t>(threads, n));
-  if (t <= 1) {
+  const bool report = meter != nullptr && meter->active();
+  if (t <= 1 && !report) {
     for (std::size_t i = 0; i < n; ++i) f(i);
     return;
   }
@@ -122,23 +189,58 @@ void parallel_for(std::size_t n, unsigned threads, const F& f) {
         failed = true;
         return;
       }
+      if (meter != nullptr) meter->add(1);
     }
   };
   std::vector<std::thread> pool;
-  pool.reserve(t - 1);
-  for (unsigned k = 1; k < t; ++k) pool.emplace_back(work);
-  work();
+  if (!report) {
+    pool.reserve(t - 1);
+    for (unsigned k = 1; k < t; ++k) pool.emplace_back(work);
+    work();
+    for (std::thread& th : pool) th.join();
+    if (error) std::rethrow_exception(error);
+    return;
+  }
+  std::exception_ptr stopped;
+  std::condition_variable wake;
+  unsigned running = t;
+  pool.reserve(t);
+  for (unsigned k = 0; k < t; ++k)
+    pool.emplace_back([&] {
+      work();
+      const std::lock_guard<std::mutex> lock(m);
+      --running;
+      wake.notify_one();
+    });
+  std::unique_lock<std::mutex> lock(m);
+  while (running > 0) {
+    wake.wait_for(lock, std::chrono::milliseconds(20));
+    if (stopped || running == 0) continue;
+    lock.unlock();
+    try {
+      meter->poll();
+    } catch (...) {
+      stopped = std::current_exception();
+      failed = true;
+    }
+    lock.lock();
+  }
+  lock.unlock();
   for (std::thread& th : pool) th.join();
+  if (stopped) std::rethrow_exception(stopped);
   if (error) std::rethrow_exception(error);
+  meter->poll();
 }
 
 // Items in blocks, so that cheap items (a Jaccard) do not each pay for an atomic increment.
 template <class F>
-void parallel_blocks(std::size_t n, std::size_t block, unsigned threads, const F& f) {
-  parallel_for((n + block - 1) / block, threads, [&](std::size_t blk) {
-    const std::size_t begin = blk * block;
-    f(begin, std::min(n, begin + block));
-  });
+void parallel_blocks(std::size_t n, std::size_t block, unsigned threads, const F& f, progress_meter* meter = nullptr) {
+  parallel_for((n + block - 1) / block, threads,
+               [&](std::size_t blk) {
+                 const std::size_t begin = blk * block;
+                 f(begin, std::min(n, begin + block));
+               },
+               meter);
 }
 
 void check_options(const similar_options& o) {
@@ -251,9 +353,14 @@ similar_report find_similar(std::span<const document> docs, const similar_option
     raise("rectify.text.too_large", "", cat(std::to_string(docs.size()), " documents: at most 2^32 - 1 are supported"));
   similar_report report;
   report.options = options;
+  report.options.progress = nullptr;  // the report describes the search, not who watched it
   std::tie(report.bands, report.rows) = lsh_banding(options.threshold, options.hashes);
   const unsigned threads = thread_count(options.threads);
   const std::size_t n = docs.size(), k = options.k, hashes = options.hashes;
+  // Counted in documents (similar.hpp): n for the documents, a tenth more for the comparison.
+  const std::size_t comparison = (n + 9) / 10;
+  progress_meter meter(options.progress, n + comparison);
+  meter.poll();
 
   std::vector<std::uint64_t> template_set;
   if (!options.template_text.empty()) template_set = shingles(normalize(options.template_text, "template").chars, k);
@@ -265,7 +372,7 @@ similar_report find_similar(std::span<const document> docs, const similar_option
   std::vector<std::uint32_t> sigs(n * hashes);
   std::vector<char> short_doc(n, 0), has_set(n, 0);
   const minhash_family family(hashes, options.seed);
-  parallel_for(n, threads, [&](std::size_t d) {
+  const auto sign_document = [&](std::size_t d) {
     const normalized text = normalize(docs[d].text, source_of(docs[d], d));
     if (text.size() < k) {
       short_doc[d] = 1;
@@ -283,7 +390,9 @@ similar_report find_similar(std::span<const document> docs, const similar_option
       has_set[d] = 1;
     }
     sets[d] = std::move(set);
-  });
+  };
+  meter.phase(n, n);
+  parallel_for(n, threads, sign_document, &meter);
   report.shingles.resize(n);
   for (std::size_t d = 0; d < n; ++d) {
     report.shingles[d] = sets[d].size();
@@ -302,9 +411,13 @@ similar_report find_similar(std::span<const document> docs, const similar_option
 
   // Candidates: pairs sharing a bucket in at least one band, each band on its own thread.
   std::vector<std::vector<std::uint64_t>> per_band(report.bands);
-  parallel_for(report.bands, threads, [&](std::size_t band) {
-    per_band[band] = band_pairs(band, report.rows, hashes, sigs, unit_id, has_set, options.same_unit);
-  });
+  meter.phase(report.bands, comparison / 4);
+  parallel_for(
+      report.bands, threads,
+      [&](std::size_t band) {
+        per_band[band] = band_pairs(band, report.rows, hashes, sigs, unit_id, has_set, options.same_unit);
+      },
+      &meter);
   std::vector<std::uint64_t> candidates;
   for (std::vector<std::uint64_t>& pairs : per_band) {
     std::vector<std::uint64_t> merged;
@@ -318,15 +431,20 @@ similar_report find_similar(std::span<const document> docs, const similar_option
   // Exact Jaccard on every candidate: what is reported is never below the threshold.
   std::vector<std::size_t> shared(candidates.size());
   std::vector<char> keep(candidates.size(), 0);
-  parallel_blocks(candidates.size(), 512, threads, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t c = begin; c < end; ++c) {
-      const auto& a = sets[candidates[c] >> 32];
-      const auto& b = sets[candidates[c] & 0xFFFFFFFFULL];
-      shared[c] = intersection_size(a, b);
-      const double j = static_cast<double>(shared[c]) / static_cast<double>(a.size() + b.size() - shared[c]);
-      keep[c] = j >= options.threshold ? 1 : 0;
-    }
-  });
+  constexpr std::size_t kVerifyBlock = 512;
+  meter.phase((candidates.size() + kVerifyBlock - 1) / kVerifyBlock, comparison / 2);
+  parallel_blocks(
+      candidates.size(), kVerifyBlock, threads,
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t c = begin; c < end; ++c) {
+          const auto& a = sets[candidates[c] >> 32];
+          const auto& b = sets[candidates[c] & 0xFFFFFFFFULL];
+          shared[c] = intersection_size(a, b);
+          const double j = static_cast<double>(shared[c]) / static_cast<double>(a.size() + b.size() - shared[c]);
+          keep[c] = j >= options.threshold ? 1 : 0;
+        }
+      },
+      &meter);
   for (std::size_t c = 0; c < candidates.size(); ++c) {
     if (!keep[c]) continue;
     similar_pair p;
@@ -351,22 +469,28 @@ similar_report find_similar(std::span<const document> docs, const similar_option
     std::sort(involved.begin(), involved.end());
     involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
     std::vector<normalized> texts(involved.size());
-    parallel_for(involved.size(), threads, [&](std::size_t i) {
-      texts[i] = normalize(docs[involved[i]].text, source_of(docs[involved[i]], involved[i]));
-    });
+    meter.phase(involved.size() + report.pairs.size(), comparison - comparison / 4 - comparison / 2);
+    parallel_for(
+        involved.size(), threads,
+        [&](std::size_t i) { texts[i] = normalize(docs[involved[i]].text, source_of(docs[involved[i]], involved[i])); },
+        &meter);
     const auto text_of = [&](std::size_t d) -> const normalized& {
       return texts[static_cast<std::size_t>(std::lower_bound(involved.begin(), involved.end(), d) - involved.begin())];
     };
-    parallel_for(report.pairs.size(), threads, [&](std::size_t i) {
-      similar_pair& p = report.pairs[i];
-      p.passages = shared_passages(text_of(p.a), text_of(p.b), options.min_passage, options.max_passages);
-    });
+    parallel_for(
+        report.pairs.size(), threads,
+        [&](std::size_t i) {
+          similar_pair& p = report.pairs[i];
+          p.passages = shared_passages(text_of(p.a), text_of(p.b), options.min_passage, options.max_passages);
+        },
+        &meter);
   }
 
   std::stable_sort(report.pairs.begin(), report.pairs.end(), [](const similar_pair& x, const similar_pair& y) {
     if (x.jaccard != y.jaccard) return x.jaccard > y.jaccard;
     return x.a != y.a ? x.a < y.a : x.b < y.b;
   });
+  meter.finish();
   return report;
 }
 

@@ -304,7 +304,9 @@ def test_csv_and_frame_errors_are_text_errors(tmp_path: Path) -> None:
 
     # A lone surrogate has no UTF-8: refused by the library, naming the cell's row and column.
     with pytest.raises(rectify.TextError) as e:
-        text.similar(frame([["u1", "a", "正文\ud800"], ["u2", "b", Z]]))
+        # (object dtype: pandas' pyarrow-backed strings, the default once pyarrow is installed,
+        # refuse a lone surrogate themselves)
+        text.similar(pd.DataFrame([["u1", "a", "正文\ud800"], ["u2", "b", Z]], columns=["unit", "doc", "text"], dtype=object))
     assert e.value.code == "rectify.text.encoding" and "text" in str(e.value)
 
     with pytest.raises(TypeError):

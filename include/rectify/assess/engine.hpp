@@ -164,6 +164,34 @@ struct result {
 /// scored with `p`; anything else is `rectify.data.weights_undefined`.
 [[nodiscard]] plan with_weights(const plan& p, const std::vector<derived_weights>& derived);
 
+/// `derive_weights` that reports instead of throwing, as `score` does internally: a group whose
+/// weights cannot be derived gets equal weights and its problem is appended to `problems`.
+/// `score` raises those problems only when the data has no problem of its own, so a caller
+/// that scores a cohort in pieces (Dask partitions) uses this, scores every piece with
+/// `with_weights(p, derived)`, and raises `problems` last.
+[[nodiscard]] std::vector<derived_weights> derive_weights(const plan& p, const table_view& data,
+                                                          std::vector<problem>& problems);
+
+/// Indices into `p.inputs` of the inputs that weights still to be derived from the cohort read
+/// (the rule inputs of the children of every cohort group of `p`), ascending; empty when
+/// `!p.needs_cohort()`. A table of just these columns, in the cohort's unit order, derives the
+/// same weights as the whole table.
+[[nodiscard]] std::vector<int> cohort_inputs(const plan& p);
+
+/// For every unit of `r`, the grade its vetoes cap it at: the largest `max_grade` of the vetoes
+/// that fired (an index into `p.grades`), 0 when none did.
+[[nodiscard]] Eigen::VectorXi veto_ceiling(const plan& p, const result& r);
+
+/// The cohort pass of `score` (scoring.md §5–5½) over arrays, one entry per unit of the whole
+/// cohort: `band` from the score alone, `grade` = the worse of the band and `veto_ceiling`, then
+/// quotas, and the competition `rank`. `score` runs exactly this, so a cohort scored in pieces
+/// and passed here whole gets the grades and ranks of one `score` call. Throws
+/// `rectify.data.shape` for arrays of different lengths, `rectify.data.not_finite` for a NaN
+/// score and `rectify.data.bad_grade` for a ceiling outside `p.grades`.
+void rank_and_grade(const plan& p, const Eigen::Ref<const Eigen::VectorXd>& score,
+                    const Eigen::Ref<const Eigen::VectorXi>& veto_ceiling, Eigen::VectorXi& band,
+                    Eigen::VectorXi& grade, Eigen::VectorXi& rank);
+
 /// One lost point of a unit (扣分说明): the node, the points lost (negative when the floor at
 /// zero gives points back) and why, e.g. `会议记录不完整 3 次 × 0.5 分 = −1.5`.
 struct lost_item {

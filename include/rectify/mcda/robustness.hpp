@@ -17,6 +17,7 @@
 #include <Eigen/Core>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -113,6 +114,15 @@ enum class weight_sampling { uniform_simplex, intervals, dirichlet };
 [[nodiscard]] weight_sampling parse_weight_sampling(std::string_view name);
 [[nodiscard]] std::string_view to_string(weight_sampling s);
 
+/// A progress callback: `done` of `total` units of work so far. Called only from the thread that
+/// called the function (never from a worker thread), at the start (done = 0), whenever done has
+/// moved by about a hundredth of total, and at the end (done = total): at most about 100 calls,
+/// with done never decreasing. Returning false cancels the call, which then throws
+/// `rectify.cancelled` ("cancelled by the progress callback") once its worker threads have
+/// stopped; an exception thrown by the callback cancels the same way and is rethrown as it is.
+/// The result never depends on the callback.
+using progress_callback = std::function<bool(std::size_t done, std::size_t total)>;
+
 /// Options of `smaa`. Bad values are `rectify.mcda.bad_option` with the reason.
 struct smaa_options {
   method m = method::topsis;
@@ -132,6 +142,10 @@ struct smaa_options {
   /// Optional standard deviations of the criterion values (alternatives × criteria, finite,
   /// >= 0): each sample then also draws x + sd∘z with z standard normal. Empty = exact values.
   Eigen::MatrixXd x_sd;
+  /// Optional progress (see `progress_callback`), counted in samples evaluated: total =
+  /// `samples`, or 2 × `samples` with x_sd (the confidence factors draw another `samples`
+  /// matrices). Empty = none, at no cost.
+  progress_callback progress;
 };
 
 /// The SMAA-2 result (Lahdelma & Salminen 2001).

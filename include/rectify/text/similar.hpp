@@ -5,6 +5,7 @@
 /// threshold; for each pair, containment both ways and the longest shared passages as written.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <utility>
@@ -23,6 +24,15 @@ struct document {
   std::string source;  ///< where it came from, for errors (`docs/u1__总结.txt`, `docs.csv:7:3`)
 };
 
+/// A progress callback: `done` of `total` units of work so far. Called only from the thread that
+/// called `find_similar` (never from a worker thread), at the start (done = 0), whenever done has
+/// moved by about a hundredth of total, and at the end (done = total): at most about 100 calls,
+/// with done never decreasing. Returning false cancels the search, which then throws
+/// `rectify.cancelled` ("cancelled by the progress callback") once its worker threads have
+/// stopped; an exception thrown by the callback cancels the same way and is rethrown as it is.
+/// The report never depends on the callback.
+using progress_callback = std::function<bool(std::size_t done, std::size_t total)>;
+
 /// What to look for.
 struct similar_options {
   double threshold = 0.5;         ///< report pairs with Jaccard ≥ this, in (0, 1]
@@ -34,6 +44,12 @@ struct similar_options {
   bool same_unit = false;         ///< also report pairs of documents of one unit
   std::string template_text;      ///< its shingles are ignored in every document (the notice all quote)
   unsigned threads = 0;           ///< 0: every core (std::thread::hardware_concurrency)
+  /// Optional progress (see `progress_callback`), counted in documents: total = n + ⌈n/10⌉ for
+  /// n documents. The first n are the documents normalised, shingled and signed (one each: the
+  /// bulk of the time); the last ⌈n/10⌉ are the comparison: the LSH bands (a quarter), the
+  /// candidate pairs verified (half) and the passages of the reported pairs (a quarter), each
+  /// moving smoothly through its share. Empty = none, at no cost. Not kept in the report.
+  progress_callback progress;
 };
 
 /// A shared passage: byte ranges [begin, end) into each document's original text.

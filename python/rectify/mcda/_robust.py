@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
+from .. import _progress
 from ._aggregate import _name, _preference, _threshold
 from ._input import Matrix, as_matrix, as_types, as_weights, by_name, fail, labelled, per_criterion, shown
 
@@ -113,6 +114,32 @@ def smaa_weights(
         draw = _sampling(m, weights, intervals, concentration, samples, seed)
         out = _core.mcda_smaa_weights(criteria=n, **draw)
     return np.asarray(out).T
+
+
+class _Watch:
+    """The progress callback handed to the compiled core, which calls it from this thread (with
+    the GIL) at most about 100 times: it opens the bar at the first call, when the total is
+    known, and moves it. It is passed even when no bar is shown, because the binding checks for
+    Ctrl-C before each call: that is what lets a notebook interrupt a long run."""
+
+    def __init__(self, desc: str, progress: Optional[bool], unit: str) -> None:
+        self._desc = desc
+        self._progress = progress
+        self._unit = unit
+        self._bar: Any = None
+        self._done = 0
+
+    def __call__(self, done: int, total: int) -> bool:
+        if self._bar is None:
+            self._bar = _progress.bar(total, self._desc, self._progress, unit=self._unit)
+        if done > self._done:
+            self._bar.update(done - self._done)
+            self._done = done
+        return True
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
 
 
 class SMAAResult:
@@ -236,6 +263,7 @@ def smaa(
     q: Any = None,
     p: Any = None,
     s: Any = None,
+    progress: Optional[bool] = None,
 ) -> SMAAResult:
     """SMAA-2 (Lahdelma & Salminen 2001) of ``X`` for ``method`` (``"wsm"``, ``"wpm"``,
     ``"topsis"``, ``"vikor"``, ``"copras"``, ``"promethee2"`` or ``"gra"``, with that method's
@@ -246,7 +274,12 @@ def smaa(
     a dict of pairs by column name, criteria not named 0..1); or, given ``weights``, from
     Dirichlet(``concentration`` · weights) around them. ``x_sd`` (same shape as X) adds normal
     noise of those standard deviations to the criterion values in each sample. ``seed`` makes
-    the run reproducible for any number of ``threads`` (0 = every core); the GIL is released."""
+    the run reproducible for any number of ``threads`` (0 = every core); the GIL is released.
+
+    ``progress``: a tqdm bar of the samples evaluated (twice ``samples`` with ``x_sd``, which
+    draws as many again for the confidence factors): None = only in a terminal or a notebook,
+    True = always, False = never. The result does not depend on it. Ctrl-C (a notebook's
+    interrupt) stops the run within about a hundredth of it and raises KeyboardInterrupt."""
     m = as_matrix(X)
     with labelled(m.index, m.columns):
         t = as_types(types, m)
@@ -258,14 +291,19 @@ def smaa(
             sd = np.asarray(sd_m.values, dtype=np.float64)
         if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or not 0 <= threads < 2**32:
             fail("rectify.mcda.bad_option", f"threads is a whole number >= 0 (0 = every core), not {threads!r}")
-        acc, central, conf, hol, n = _core.mcda_smaa(
-            x=m.values,
-            types=t,
-            threads=int(threads),
-            x_sd=sd,
-            **draw,
-            **args,
-        )
+        watch = _Watch("SMAA", progress, "sample")
+        try:
+            acc, central, conf, hol, n = _core.mcda_smaa(
+                x=m.values,
+                types=t,
+                threads=int(threads),
+                x_sd=sd,
+                progress=watch,
+                **draw,
+                **args,
+            )
+        finally:
+            watch.close()
     index = m.index if m.index is not None else pd.RangeIndex(m.rows)
     criteria = m.columns if m.columns is not None else pd.RangeIndex(m.cols)
     return SMAAResult(acc, central, conf, hol, n, index, criteria, args["method"], int(seed), draw["sampling"])
