@@ -20,8 +20,10 @@ from __future__ import annotations
 from . import compliance, mcda, text
 from ._core import Problem
 from ._errors import ComplianceError, DataError, Error, LedgerError, MCDAError, SchemeError, TextError
+from ._excel import read_units
 from ._io import read_units_csv
 from ._ledger import Ledger, VerifyReport
+from ._periods import PeriodResults
 from ._result import Result
 from ._scheme import Scheme
 
@@ -34,6 +36,7 @@ __all__ = [
     "Ledger",
     "LedgerError",
     "MCDAError",
+    "PeriodResults",
     "Problem",
     "Result",
     "Scheme",
@@ -43,6 +46,7 @@ __all__ = [
     "__version__",
     "compliance",
     "mcda",
+    "read_units",
     "read_units_csv",
     "text",
 ]

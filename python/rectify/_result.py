@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import math
-from typing import TYPE_CHECKING, Any, Dict, Hashable, List, Tuple
+import os
+from typing import TYPE_CHECKING, Any, Dict, Hashable, List, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -251,6 +252,21 @@ class Result:
         """The human-readable ranked table of ``rectify score`` (2 decimals, aligned for
         Chinese text); with ``explain``, each unit's lost points under its row."""
         return self._core.to_table(bool(explain), _check_lang(lang))
+
+    def to_excel(self, path: Union[str, "os.PathLike[str]"], *, lang: str = "zh", explain: bool = True) -> None:
+        """Writes the result as a formatted Excel workbook (needs ``pip install 'rectify[excel]'``).
+
+        Sheets: 汇总 (units in rank order: rank, unit, score, base, bonus, penalty, grade,
+        band, vetoes, missing inputs), 指标得分 (every node's earned points, headed by the
+        node's id, name and full points) and, with ``explain``, 扣分说明 (one row per lost-point
+        item, as :meth:`explain` gives it). ``lang="en"`` writes English sheet names and
+        headers. The file is written atomically: a failure leaves the old file, or none.
+        ``path`` must end in ``.xlsx`` (``ValueError``); a file that cannot be written raises
+        :class:`~rectify.DataError` (``rectify.io.write``). See docs/workbench.md.
+        """
+        from ._excel import write_result
+
+        write_result(self, path, lang=_check_lang(lang), explain=explain)
 
     # -- display --------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from ._errors import SchemeError
 from ._result import _groups_frame, _weights_frame
 
 if TYPE_CHECKING:
+    from ._periods import PeriodResults
     from ._result import Result
 
 __all__ = ["Scheme"]
@@ -78,6 +79,59 @@ class Scheme:
             with open(path, "rb") as f:
                 return cls(f.read(), source=str(path))
         raise TypeError(f"Scheme.from_json takes a path, JSON text or a dict, not {type(scheme).__name__}")
+
+    @classmethod
+    def from_table(
+        cls,
+        table: Union[pd.DataFrame, str, "os.PathLike[str]"],
+        *,
+        id: str,
+        name: str = "",
+        total: float = 100,
+        grades: Any = None,
+        missing: str = "error",
+        bonus: Optional[Mapping[str, Any]] = None,
+        penalties: Optional[List[Mapping[str, Any]]] = None,
+        vetoes: Optional[List[Mapping[str, Any]]] = None,
+        sheet: Optional[str] = None,
+        encoding: str = "utf-8",
+    ) -> "Scheme":
+        """A scheme from a 考核细则 table as bureaus write it: one row per indicator with
+        一级指标, 二级指标, 分值, plus the machine columns 数据项 (input) and 规则 (rule) with
+        its parameters (docs/guide.md lists every column; English headers work too).
+
+        ``table`` is a DataFrame or the path of a ``.csv`` (``encoding``) or ``.xlsx``
+        (``sheet``, default the first) file; title rows above the header are skipped and an
+        empty 一级指标 cell (a merged cell) continues the area above. Rows whose 一级指标 is
+        加分项, 直接扣分 or 一票否决 give the bonus items, penalties and vetoes; ``bonus``
+        (``{"cap": 5, "items": [...]}``), ``penalties`` and ``vetoes`` add more in the
+        scheme's JSON form. ``grades`` is a list of ``{"name", "min"?, "quota"?}`` or a dict
+        name → min (None for the last); default 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, 不合格.
+
+        Unlike :meth:`from_json` the scheme is checked at once: problems of the table and
+        problems the scheme's checker finds raise :class:`~rectify.SchemeError`, each naming
+        the table row and column (``scheme_table.csv:row 5:分值``; ``DataFrame:row 3:分值``
+        with the 0-based position; ``Sheet1!D5`` in a workbook).
+
+        >>> scheme = rectify.Scheme.from_table("考核细则.csv", id="hw-2026", name="2026年度考核")
+        >>> scheme.text     # the rectify.scheme/1 JSON, to keep with the results
+        """
+        from ._table_scheme import from_table
+
+        return from_table(
+            cls,
+            table,
+            id=id,
+            name=name,
+            total=total,
+            grades=grades,
+            missing=missing,
+            bonus=bonus,
+            penalties=penalties,
+            vetoes=vetoes,
+            sheet=sheet,
+            encoding=encoding,
+        )
 
     # -- what the text says ---------------------------------------------------------------
 
@@ -193,6 +247,34 @@ class Scheme:
             core = _core.score(plan, table.units, table.names, table.columns, nodes)
             labels = table.labels
         return Result(self, core, labels)
+
+    def score_periods(
+        self, data: Any, *, period: str = "period", nodes: bool = True, progress: Optional[bool] = None
+    ) -> "PeriodResults":
+        """Scores several periods (考核期), each on its own, and lines them up unit by unit.
+
+        ``data`` is either a dict ``{period label: unit data}`` (each value anything
+        :meth:`score` takes: a DataFrame, a dict of columns, a CSV path), in chronological
+        order, which is kept; or one DataFrame with a column (or index level) ``period`` (named
+        by ``period=``) and the units in a ``unit`` column or index level: its periods are put
+        in time order (``pd.Period``, dates, ``"2025"``, ``"2026Q1"``, ``"2026-03"``,
+        ``"2026-H1"``, ``"2026年上半年"``... sorted by when they end; labels that are not
+        times sort as numbers or as text; an ordered Categorical keeps its own order).
+
+        Cohort weights, grade quotas and ranks are those of each period's own units. A bar
+        over the periods shows with ``progress=True`` (``None``: in a terminal or notebook).
+        A :class:`~rectify.DataError` in one period's data names the period in its message
+        (``.period`` holds the label; ``.problems`` are the scorer's). An empty dict, a table
+        without the period column, or a unit twice in one period raise
+        :class:`~rectify.DataError` too (``rectify.data.no_periods``,
+        ``rectify.data.no_period_column``, ``rectify.data.duplicate_unit``).
+
+        >>> runs = scheme.score_periods({"2026-H1": h1, "2026": year})
+        >>> runs.to_frame()   # (period, unit): score, grade, rank, change, rank_change, ...
+        """
+        from ._periods import score_periods
+
+        return score_periods(self, data, period=period, nodes=nodes, progress=progress)
 
     def __repr__(self) -> str:
         head = f"Scheme(id={self._id!r}, name={self._name!r}"
