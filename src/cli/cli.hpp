@@ -153,4 +153,18 @@ class similar_command {
   bool same_unit_ = false, inputs_ = false;
 };
 
+/// `rectify report` (report.cpp): runs the Python package's leaders' report (`rectify-report`,
+/// or `python3 -m rectify.report`) with the arguments after `report`, unchanged.
+class report_command {
+ public:
+  void add_to(CLI::App& app);
+  [[nodiscard]] bool chosen() const { return sub_ != nullptr && sub_->parsed(); }
+  /// Replaces this process with the Python report; returns 2 (with a message) only when no
+  /// Python with the package can be run.
+  [[nodiscard]] int run(int argc, char** argv) const;
+
+ private:
+  CLI::App* sub_ = nullptr;
+};
+
 }  // namespace rectify::cli

@@ -1,7 +1,8 @@
 // The `rectify` command line. Exit status: 0 success, 1 invalid input (messages on stderr,
 // nothing on stdout), 2 bad usage. Output is built whole before anything is written, so a
 // failure never leaves half a result on stdout. `mcda`, `ahp` and `ledger` live in mcda.cpp, ahp.cpp
-// and ledger.cpp; `meetings`, `survey` and `risks` in compliance.cpp; `similar` in similar.cpp.
+// and ledger.cpp; `meetings`, `survey` and `risks` in compliance.cpp; `similar` in similar.cpp;
+// `report` (which runs the Python package's report) in report.cpp.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
   compliance.add_to(app);
   rectify::cli::similar_command similar;
   similar.add_to(app);
+  rectify::cli::report_command report;
+  report.add_to(app);
 
   try {
     app.parse(argc, argv);
@@ -65,6 +68,7 @@ int main(int argc, char** argv) {
     if (ledger.chosen()) return ledger.run();
     if (compliance.chosen()) return compliance.run();
     if (similar.chosen()) return similar.run();
+    if (report.chosen()) return report.run(argc, argv);
     if (*validate) {
       auto problems = rectify::io::check_scheme(rectify::io::read_file(validate_path), validate_path);
       if (!problems.empty()) {

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # `pip install .` into a fresh venv, as a user would: scikit-build-core builds the extension with
 # the project's own CMake; then import rectify, score the sample DataFrame and run the installed
-# `rectify` command line.   usage: pip_install.sh SOURCE_DIR WORK_DIR
+# `rectify` command line, whose `report` runs the installed `rectify-report` beside it (the venv is
+# not activated, so it is not on PATH).   usage: pip_install.sh SOURCE_DIR WORK_DIR
 set -euo pipefail
 src=$1 work=$2
 rm -rf "$work" && mkdir -p "$work"
 python3 -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install -q --disable-pip-version-check "$src"
+"$work/venv/bin/python" -m pip install -q --disable-pip-version-check "$src[plot]"
 cd "$work"  # away from the source tree, so that the installed package is the one imported
 "$work/venv/bin/python" - "$src" <<'PY'
 import sys, pandas as pd, rectify
@@ -19,3 +20,7 @@ assert rectify.__file__.startswith(sys.prefix), rectify.__file__
 print("pip install: scored", len(frame), "units; top:", frame["score"].idxmax())
 PY
 "$work/venv/bin/rectify" validate "$src/examples/data/scheme.json"
+"$work/venv/bin/rectify" report "$src/examples/data/scheme.json" "$src/examples/data/units.csv" \
+  --ledger "$src/examples/data/ledger.json" --as-of 2026-11-30 --out "$work/report.html"
+grep -q "</html>" "$work/report.html"
+echo "pip install: rectify report wrote $(wc -c <"$work/report.html") bytes"
