@@ -72,3 +72,30 @@ def bar(total: Optional[int], desc: str, progress: Optional[bool], unit: str = "
     else:
         from tqdm import tqdm  # type: ignore[import-untyped]
     return tqdm(total=total, desc=desc, unit=unit, leave=False, dynamic_ncols=True)
+
+
+class Watch:
+    """The progress callback handed to the compiled core (SMAA, copy detection), which calls it
+    from this thread (with the GIL) at most about 100 times: it opens the bar at the first call,
+    when the total is known, and moves it. It is passed even when no bar is shown, because the
+    binding checks for Ctrl-C before each call: that is what lets a notebook interrupt a long
+    run."""
+
+    def __init__(self, desc: str, progress: Optional[bool], unit: str) -> None:
+        self._desc = desc
+        self._progress = progress
+        self._unit = unit
+        self._bar: Any = None
+        self._done = 0
+
+    def __call__(self, done: int, total: int) -> bool:
+        if self._bar is None:
+            self._bar = bar(total, self._desc, self._progress, unit=self._unit)
+        if done > self._done:
+            self._bar.update(done - self._done)
+            self._done = done
+        return True
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()

@@ -18,7 +18,6 @@ import pandas as pd
 
 from . import _compliance as _c
 from . import _core
-from . import _progress
 
 PathLike = Union[str, "os.PathLike[str]"]
 #: What ``docs`` takes: a DataFrame with ``unit``, ``doc`` and ``text`` columns, or the path of a
@@ -103,29 +102,3 @@ def inputs_frame(t: Tuple[List[str], List[str], Any]) -> pd.DataFrame:
 
 def normalized(s: str, source: str = "") -> str:
     return _core.text_normalize(utf8(s), source)
-
-
-class Watch:
-    """The progress callback handed to ``_core.text_similar``, which calls it from this thread
-    (with the GIL) at most about 100 times: it opens the bar at the first call, when the total
-    is known, and moves it. It is passed even when no bar is shown, because the binding checks
-    for Ctrl-C before each call: that is what lets a notebook interrupt a long search."""
-
-    def __init__(self, desc: str, progress: Optional[bool], unit: str) -> None:
-        self._desc = desc
-        self._progress = progress
-        self._unit = unit
-        self._bar: Any = None
-        self._done = 0
-
-    def __call__(self, done: int, total: int) -> bool:
-        if self._bar is None:
-            self._bar = _progress.bar(total, self._desc, self._progress, unit=self._unit)
-        if done > self._done:
-            self._bar.update(done - self._done)
-            self._done = done
-        return True
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()

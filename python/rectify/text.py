@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _progress
 from . import _text as _t
 from ._text import Documents, Template
 
@@ -219,7 +219,7 @@ def similar(
     """
     spec = _t.documents_spec(docs)
     template_text, template_path = _t.template_args(template)
-    watch = _t.Watch("similar", progress, "doc")
+    watch = _progress.Watch("similar", progress, "doc")
     try:
         cols = _core.text_similar(
             spec,

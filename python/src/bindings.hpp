@@ -3,9 +3,12 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <functional>
+#include <optional>
 #include <string_view>
 
 #include "rectify/assess/engine.hpp"
+#include "rectify/core/progress.hpp"
 #include "rectify/io/records.hpp"
 
 namespace rectify::python {
@@ -26,6 +29,15 @@ void init_text(py::module_& m);
 /// The CSV reader trims spaces and tabs around every field; cells from a DataFrame are trimmed
 /// the same way so that a frame read by pandas and the file itself give the same result.
 [[nodiscard]] std::string_view trimmed(std::string_view s) noexcept;
+
+/// A Python progress callable (progress(done, total)) as the library's progress callback. The
+/// library calls it only from the thread that called the library, the Python thread that released
+/// the GIL here, so taking the GIL back there is safe; the workers never touch Python. A pending
+/// signal (Ctrl-C in a terminal or a notebook's interrupt: PyErr_CheckSignals runs the handler)
+/// or an exception the callable raises stops the work, and pybind11 re-raises it as it was once
+/// the library has stopped its threads; a false result cancels (rectify.cancelled), anything else
+/// continues.
+[[nodiscard]] progress_callback progress_of(const std::optional<py::function>& f);
 
 /// A record table as Python gave it: a file to read later (with the GIL released), or a table
 /// already built in memory.

@@ -32,31 +32,6 @@ namespace {
 
 using namespace rectify::mcda;
 
-// A Python progress callable (progress(done, total)) as the library's progress callback. The
-// library calls it only from the thread that called the library, the Python thread that released
-// the GIL here, so taking the GIL back there is safe; the workers never touch Python. A pending
-// signal (Ctrl-C in a terminal or a notebook's interrupt: PyErr_CheckSignals runs the handler)
-// or an exception the callable raises stops the work, and pybind11 re-raises it as it was once
-// the library has stopped its threads; a false result cancels (rectify.cancelled), anything else
-// continues.
-std::function<bool(std::size_t, std::size_t)> progress_of(const std::optional<py::function>& f) {
-  if (!f) return {};
-  // The library may copy the std::function with the GIL released: share one reference, dropped
-  // with the GIL held.
-  std::shared_ptr<py::function> held(new py::function(*f), [](py::function* p) {
-    const py::gil_scoped_acquire gil;
-    delete p;
-  });
-  return [held](std::size_t done, std::size_t total) {
-    const py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-    const py::object result = (*held)(done, total);
-    const int go_on = PyObject_IsTrue(result.ptr());
-    if (go_on < 0) throw py::error_already_set();
-    return go_on == 1;
-  };
-}
-
 using strided_matrix = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>>;
 
 // Views a 2-D float64 array whose rows are contiguous within a column (Fortran order, or a

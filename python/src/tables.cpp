@@ -1,5 +1,6 @@
 // Record tables handed over from Python: shared by the compliance and text bindings, so that a
 // DataFrame becomes the same text table, with the same checks, whichever check reads it.
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,24 @@ std::string_view utf8_of(PyObject* cell, bool pass_surrogates, std::vector<py::b
 }
 
 }  // namespace
+
+progress_callback progress_of(const std::optional<py::function>& f) {
+  if (!f) return {};
+  // The library may copy the std::function with the GIL released: share one reference, dropped
+  // with the GIL held.
+  std::shared_ptr<py::function> held(new py::function(*f), [](py::function* p) {
+    const py::gil_scoped_acquire gil;
+    delete p;
+  });
+  return [held](std::size_t done, std::size_t total) {
+    const py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    const py::object result = (*held)(done, total);
+    const int go_on = PyObject_IsTrue(result.ptr());
+    if (go_on < 0) throw py::error_already_set();
+    return go_on == 1;
+  };
+}
 
 table_input take_table(const py::handle& spec, const table_cells& cells) {
   table_input in;

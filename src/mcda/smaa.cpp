@@ -18,6 +18,8 @@
 #include "rectify/core/error.hpp"
 #include "rectify/mcda/robustness.hpp"
 
+#include "../core/progress_meter.hpp"
+
 namespace rectify::mcda {
 
 namespace {
@@ -341,75 +343,13 @@ bool is_first(const Eigen::Ref<const Eigen::VectorXd>& s, Eigen::Index i, bool h
   return same_score(best, s[i]) || (higher ? s[i] >= best : s[i] <= best);
 }
 
-// The progress of one call (robustness.hpp, progress_callback). Work runs in phases, each a
-// number of items mapped onto a stretch ("span") of the fixed scale 0..total; worker threads only
-// add the items they finish to an atomic counter, and the calling thread alone turns the count
-// into a position and calls the callback, when the position has moved by a step (a hundredth of
-// total, rounded up) and at the start and end. Without a callback every member is a no-op but
-// `add`'s relaxed increment, done once per chunk of samples.
-class progress_meter {
- public:
-  progress_meter(const progress_callback& f, std::size_t total)
-      : f_(f), total_(total), step_(std::max<std::size_t>(1, (total + 99) / 100)) {}
-
-  [[nodiscard]] bool active() const noexcept { return static_cast<bool>(f_); }
-
-  /// The next `items` items move the position by `span` from where the previous phase ended.
-  void phase(std::size_t items, std::size_t span) {
-    base_ += span_;
-    span_ = span;
-    items_ = items;
-    done_.store(0, std::memory_order_relaxed);
-  }
-
-  void add(std::size_t items) noexcept {
-    if (active()) done_.fetch_add(items, std::memory_order_relaxed);
-  }
-
-  /// Calling thread only: calls back if the position moved by a step (or first of all).
-  void poll() {
-    if (!active()) return;
-    const std::size_t at = position();
-    if (!called_ || at >= last_ + step_) call(at);
-  }
-
-  /// Calling thread only: the last call, at total.
-  void finish() {
-    if (active() && (!called_ || last_ != total_)) call(total_);
-  }
-
- private:
-  [[nodiscard]] std::size_t position() const noexcept {
-    const std::size_t done = std::min(done_.load(std::memory_order_relaxed), items_);
-    // In double: span × done may not fit 64 bits; rounding is monotone, so the position is too.
-    const std::size_t moved =
-        done >= items_
-            ? span_
-            : std::min(span_, static_cast<std::size_t>(static_cast<double>(span_) * static_cast<double>(done) /
-                                                       static_cast<double>(items_)));
-    return std::min(total_, base_ + moved);
-  }
-
-  void call(std::size_t at) {
-    called_ = true;
-    last_ = at;
-    if (!f_(at, total_)) raise("rectify.cancelled", "", "cancelled by the progress callback");
-  }
-
-  const progress_callback& f_;
-  std::size_t total_, step_;
-  std::size_t base_ = 0, span_ = 0, items_ = 0, last_ = 0;
-  bool called_ = false;
-  std::atomic<std::size_t> done_{0};
-};
-
 /// Runs work(block, thread) over the blocks on `threads` threads; the error of the lowest failed
 /// block is rethrown in the caller. With an active progress meter the work runs on `threads` new
 /// threads while the calling thread polls the meter (so the callback never runs on a worker); if
 /// the callback cancels or throws, the workers stop after their current block and its exception
 /// is rethrown once they have all finished.
 template <class Work>
-void run_blocks(std::size_t blocks, unsigned threads, const Work& work, progress_meter* meter = nullptr) {
+void run_blocks(std::size_t blocks, unsigned threads, const Work& work, detail::progress_meter* meter = nullptr) {
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::vector<std::exception_ptr> errors(threads);
@@ -430,33 +370,7 @@ void run_blocks(std::size_t blocks, unsigned threads, const Work& work, progress
   };
   std::exception_ptr stopped;
   if (meter != nullptr && meter->active()) {
-    std::mutex mutex;
-    std::condition_variable wake;
-    unsigned running = threads;
-    std::vector<std::thread> pool;
-    pool.reserve(threads);
-    for (unsigned t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        loop(t);
-        const std::lock_guard<std::mutex> lock(mutex);
-        --running;
-        wake.notify_one();
-      });
-    std::unique_lock<std::mutex> lock(mutex);
-    while (running > 0) {
-      wake.wait_for(lock, std::chrono::milliseconds(20));
-      if (stopped || running == 0) continue;
-      lock.unlock();
-      try {
-        meter->poll();
-      } catch (...) {
-        stopped = std::current_exception();
-        failed.store(true);
-      }
-      lock.lock();
-    }
-    lock.unlock();
-    for (auto& th : pool) th.join();
+    stopped = detail::run_polled(threads, loop, *meter, failed);
   } else if (threads == 1) {
     loop(0);
   } else {
@@ -763,7 +677,7 @@ smaa_result smaa(const matrix_ref& x, const types_ref& types, const smaa_options
   }
   const batch_scorer scorer(o.m, x, types, o.opts);
   const weight_sampler sampler(o, n);
-  progress_meter meter(o.progress, noisy ? 2 * o.samples : o.samples);
+  detail::progress_meter meter(o.progress, noisy ? 2 * o.samples : o.samples);
   meter.poll();
   sampler.pilot(o.seed, n);
   const bool higher = higher_is_better(o.m);

@@ -17,6 +17,8 @@
 
 #include "rectify/core/error.hpp"
 
+#include "../core/progress_meter.hpp"
+
 namespace rectify::text {
 namespace {
 
@@ -93,67 +95,6 @@ unsigned thread_count(unsigned requested) {
   return t == 0 ? 1 : t;
 }
 
-// The progress of one call (similar.hpp, progress_callback). Work runs in phases, each a number
-// of items mapped onto a stretch ("span") of the fixed scale 0..total; worker threads only add
-// the items they finish to an atomic counter, and the calling thread alone turns the count into a
-// position and calls the callback, when the position has moved by a step (a hundredth of total,
-// rounded up) and at the start and end. Without a callback every member is a no-op.
-class progress_meter {
- public:
-  progress_meter(const progress_callback& f, std::size_t total)
-      : f_(f), total_(total), step_(std::max<std::size_t>(1, (total + 99) / 100)) {}
-
-  [[nodiscard]] bool active() const noexcept { return static_cast<bool>(f_); }
-
-  /// The next `items` items move the position by `span` from where the previous phase ended.
-  void phase(std::size_t items, std::size_t span) {
-    base_ += span_;
-    span_ = span;
-    items_ = items;
-    done_.store(0, std::memory_order_relaxed);
-  }
-
-  void add(std::size_t items) noexcept {
-    if (active()) done_.fetch_add(items, std::memory_order_relaxed);
-  }
-
-  /// Calling thread only: calls back if the position moved by a step (or first of all).
-  void poll() {
-    if (!active()) return;
-    const std::size_t at = position();
-    if (!called_ || at >= last_ + step_) call(at);
-  }
-
-  /// Calling thread only: the last call, at total.
-  void finish() {
-    if (active() && (!called_ || last_ != total_)) call(total_);
-  }
-
- private:
-  [[nodiscard]] std::size_t position() const noexcept {
-    const std::size_t done = std::min(done_.load(std::memory_order_relaxed), items_);
-    // In double: span × done may not fit 64 bits; rounding is monotone, so the position is too.
-    const std::size_t moved =
-        done >= items_
-            ? span_
-            : std::min(span_, static_cast<std::size_t>(static_cast<double>(span_) * static_cast<double>(done) /
-                                                       static_cast<double>(items_)));
-    return std::min(total_, base_ + moved);
-  }
-
-  void call(std::size_t at) {
-    called_ = true;
-    last_ = at;
-    if (!f_(at, total_)) raise("rectify.cancelled", "", "cancelled by the progress callback");
-  }
-
-  const progress_callback& f_;
-  std::size_t total_, step_;
-  std::size_t base_ = 0, span_ = 0, items_ = 0, last_ = 0;
-  bool called_ = false;
-  std::atomic<std::size_t> done_{0};
-};
-
 // Runs f(i) for i in [0, n) on up to `threads` threads, items handed out in increasing order.
 // If any f throws, the exception of the smallest failing index is rethrown once all threads have
 // stopped: every smaller index was already taken when it failed, so the error reported is the
@@ -162,7 +103,7 @@ class progress_meter {
 // on a worker); if the callback cancels or throws, the workers stop after their current item and
 // its exception is rethrown once they have all finished.
 template <class F>
-void parallel_for(std::size_t n, unsigned threads, const F& f, progress_meter* meter = nullptr) {
+void parallel_for(std::size_t n, unsigned threads, const F& f, detail::progress_meter* meter = nullptr) {
   const auto t = static_cast<unsigned>(std::min<std::size_t>(threads, n));
   const bool report = meter != nullptr && meter->active();
   if (t <= 1 && !report) {
@@ -201,32 +142,8 @@ void parallel_for(std::size_t n, unsigned threads, const F& f, progress_meter* m
     if (error) std::rethrow_exception(error);
     return;
   }
-  std::exception_ptr stopped;
-  std::condition_variable wake;
-  unsigned running = t;
-  pool.reserve(t);
-  for (unsigned k = 0; k < t; ++k)
-    pool.emplace_back([&] {
-      work();
-      const std::lock_guard<std::mutex> lock(m);
-      --running;
-      wake.notify_one();
-    });
-  std::unique_lock<std::mutex> lock(m);
-  while (running > 0) {
-    wake.wait_for(lock, std::chrono::milliseconds(20));
-    if (stopped || running == 0) continue;
-    lock.unlock();
-    try {
-      meter->poll();
-    } catch (...) {
-      stopped = std::current_exception();
-      failed = true;
-    }
-    lock.lock();
-  }
-  lock.unlock();
-  for (std::thread& th : pool) th.join();
+  const std::exception_ptr stopped = detail::run_polled(
+      t, [&](unsigned) { work(); }, *meter, failed);
   if (stopped) std::rethrow_exception(stopped);
   if (error) std::rethrow_exception(error);
   meter->poll();
@@ -234,7 +151,8 @@ void parallel_for(std::size_t n, unsigned threads, const F& f, progress_meter* m
 
 // Items in blocks, so that cheap items (a Jaccard) do not each pay for an atomic increment.
 template <class F>
-void parallel_blocks(std::size_t n, std::size_t block, unsigned threads, const F& f, progress_meter* meter = nullptr) {
+void parallel_blocks(std::size_t n, std::size_t block, unsigned threads, const F& f,
+                     detail::progress_meter* meter = nullptr) {
   parallel_for((n + block - 1) / block, threads,
                [&](std::size_t blk) {
                  const std::size_t begin = blk * block;
@@ -359,7 +277,7 @@ similar_report find_similar(std::span<const document> docs, const similar_option
   const std::size_t n = docs.size(), k = options.k, hashes = options.hashes;
   // Counted in documents (similar.hpp): n for the documents, a tenth more for the comparison.
   const std::size_t comparison = (n + 9) / 10;
-  progress_meter meter(options.progress, n + comparison);
+  detail::progress_meter meter(options.progress, n + comparison);
   meter.poll();
 
   std::vector<std::uint64_t> template_set;

@@ -25,8 +25,7 @@ import tqdm  # type: ignore[import-untyped]
 
 import rectify
 from rectify import mcda, text
-from rectify import _text as _t
-from rectify.mcda import _robust
+from rectify import _progress
 
 
 def _matrix(rows: int = 30, cols: int = 4, seed: int = 5) -> Tuple[pd.DataFrame, List[str]]:
@@ -111,7 +110,7 @@ def test_smaa_results_do_not_depend_on_progress_or_threads() -> None:
 
 def test_smaa_calls_back_from_the_calling_thread_up_to_the_documented_total(monkeypatch: pytest.MonkeyPatch) -> None:
     x, types = _matrix()
-    calls = _record(monkeypatch, _robust._Watch)
+    calls = _record(monkeypatch, _progress.Watch)
     mcda.smaa(x, types, samples=4000, threads=2, progress=False)
     _check_calls(calls, 4000)
     calls.clear()
@@ -129,7 +128,7 @@ def test_smaa_an_interrupt_while_updating_the_bar_stops_it_and_propagates(monkey
         raise KeyboardInterrupt
 
     monkeypatch.setattr(tqdm.tqdm, "update", interrupted)
-    calls = _record(monkeypatch, _robust._Watch)
+    calls = _record(monkeypatch, _progress.Watch)
     with pytest.raises(KeyboardInterrupt):
         mcda.smaa(x, types, samples=20000, threads=2, progress=True)
     assert len(updates) == 1  # nothing was called after the interrupt
@@ -154,7 +153,7 @@ def test_smaa_other_exceptions_in_the_callback_propagate_too(monkeypatch: pytest
 
 def test_smaa_a_false_callback_is_rectify_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
     x, types = _matrix()
-    monkeypatch.setattr(_robust._Watch, "__call__", lambda self, done, total: False)
+    monkeypatch.setattr(_progress.Watch, "__call__", lambda self, done, total: False)
     with pytest.raises(rectify.Error) as info:
         mcda.smaa(x, types, samples=5000, progress=False)
     assert info.value.code == "rectify.cancelled"
@@ -220,7 +219,7 @@ def test_similar_results_do_not_depend_on_progress_or_threads() -> None:
 def test_similar_calls_back_from_the_calling_thread_up_to_the_documented_total(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    calls = _record(monkeypatch, _t.Watch)
+    calls = _record(monkeypatch, _progress.Watch)
     text.similar(_documents(95), threads=2, progress=False)
     _check_calls(calls, 95 + 10)
 
@@ -242,7 +241,7 @@ def test_similar_an_interrupt_while_updating_the_bar_stops_it_and_propagates(
 
 
 def test_similar_a_false_callback_is_rectify_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_t.Watch, "__call__", lambda self, done, total: False)
+    monkeypatch.setattr(_progress.Watch, "__call__", lambda self, done, total: False)
     with pytest.raises(rectify.Error) as info:
         text.similar(_documents(), progress=False)
     assert info.value.code == "rectify.cancelled"

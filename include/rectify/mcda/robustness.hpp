@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "rectify/core/progress.hpp"
 #include "rectify/mcda/aggregate.hpp"
 #include "rectify/mcda/common.hpp"
 #include "rectify/mcda/normalize.hpp"
@@ -121,7 +122,7 @@ enum class weight_sampling { uniform_simplex, intervals, dirichlet };
 /// `rectify.cancelled` ("cancelled by the progress callback") once its worker threads have
 /// stopped; an exception thrown by the callback cancels the same way and is rethrown as it is.
 /// The result never depends on the callback.
-using progress_callback = std::function<bool(std::size_t done, std::size_t total)>;
+using progress_callback = rectify::progress_callback;
 
 /// Options of `smaa`. Bad values are `rectify.mcda.bad_option` with the reason.
 struct smaa_options {

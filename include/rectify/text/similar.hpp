@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "rectify/core/progress.hpp"
 #include "rectify/core/table.hpp"
 #include "rectify/text/normalize.hpp"
 
@@ -31,7 +32,7 @@ struct document {
 /// `rectify.cancelled` ("cancelled by the progress callback") once its worker threads have
 /// stopped; an exception thrown by the callback cancels the same way and is rethrown as it is.
 /// The report never depends on the callback.
-using progress_callback = std::function<bool(std::size_t done, std::size_t total)>;
+using progress_callback = rectify::progress_callback;
 
 /// What to look for.
 struct similar_options {

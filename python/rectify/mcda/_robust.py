@@ -116,32 +116,6 @@ def smaa_weights(
     return np.asarray(out).T
 
 
-class _Watch:
-    """The progress callback handed to the compiled core, which calls it from this thread (with
-    the GIL) at most about 100 times: it opens the bar at the first call, when the total is
-    known, and moves it. It is passed even when no bar is shown, because the binding checks for
-    Ctrl-C before each call: that is what lets a notebook interrupt a long run."""
-
-    def __init__(self, desc: str, progress: Optional[bool], unit: str) -> None:
-        self._desc = desc
-        self._progress = progress
-        self._unit = unit
-        self._bar: Any = None
-        self._done = 0
-
-    def __call__(self, done: int, total: int) -> bool:
-        if self._bar is None:
-            self._bar = _progress.bar(total, self._desc, self._progress, unit=self._unit)
-        if done > self._done:
-            self._bar.update(done - self._done)
-            self._done = done
-        return True
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-
-
 class SMAAResult:
     """SMAA-2 of a decision matrix.
 
@@ -291,7 +265,7 @@ def smaa(
             sd = np.asarray(sd_m.values, dtype=np.float64)
         if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or not 0 <= threads < 2**32:
             fail("rectify.mcda.bad_option", f"threads is a whole number >= 0 (0 = every core), not {threads!r}")
-        watch = _Watch("SMAA", progress, "sample")
+        watch = _progress.Watch("SMAA", progress, "sample")
         try:
             acc, central, conf, hol, n = _core.mcda_smaa(
                 x=m.values,
