@@ -103,7 +103,9 @@ def main() -> None:
                 scored = time.perf_counter() - t
                 got = res.compute()
                 total = time.perf_counter() - t
-                pd.testing.assert_frame_equal(got, want, check_exact=True)
+                # Dask holds string ids in its own string dtype (dataframe.convert-string); the
+                # values are what is compared.
+                pd.testing.assert_frame_equal(got, want.set_axis(want.index.astype(got.index.dtype)), check_exact=True)
                 print(
                     f"{name:15s} nodes={nodes!s:5s}  Scheme.score {single:6.2f} s   "
                     f"rectify.dask.score {scored:6.2f} s (+ compute to client: {total:6.2f} s)   equal"
