@@ -122,7 +122,7 @@ figcaption { font-size: 9pt; color: #4a525a; margin-top: 1mm; }
 .unit h3 .s { font-weight: 400; color: #4a525a; font-size: 9.5pt; margin-left: 2mm; }
 .note { font-size: 9pt; color: #4a525a; }
 footer { margin-top: 8mm; border-top: 1px solid #c9d2dc; padding-top: 2mm; font-size: 8.5pt; color: #6b737b; }
-@media print { main { max-width: none; padding: 0; } }
+@media print { main { max-width: none; padding: 0; } td { padding: 0.5mm 1.5mm; line-height: 1.45; } }
 """
 
 
