@@ -3,12 +3,17 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <tuple>
+#include <vector>
 
 #include "rectify/assess/engine.hpp"
 #include "rectify/core/progress.hpp"
+#include "rectify/core/table.hpp"
 #include "rectify/io/records.hpp"
 
 namespace rectify::python {
@@ -29,6 +34,22 @@ void init_text(py::module_& m);
 /// The CSV reader trims spaces and tabs around every field; cells from a DataFrame are trimmed
 /// the same way so that a frame read by pandas and the file itself give the same result.
 [[nodiscard]] std::string_view trimmed(std::string_view s) noexcept;
+
+/// A vector as a new NumPy array (a copy).
+template <class T>
+py::array_t<T> array_of(const std::vector<T>& v) {
+  py::array_t<T> out(static_cast<py::ssize_t>(v.size()));
+  std::copy(v.begin(), v.end(), out.mutable_data());
+  return out;
+}
+
+/// A vector<bool> (bit-packed, so not copyable as a range of bool) as a NumPy bool array.
+[[nodiscard]] py::array_t<bool> bool_array(const std::vector<bool>& v);
+
+/// A units × columns table as (units, column names, float64 array in column-major order): what
+/// every check's `inputs` gives Python, copied (such tables are small).
+[[nodiscard]] std::tuple<std::vector<std::string>, std::vector<std::string>, py::array_t<double>> table_tuple(
+    const rectify::table& t);
 
 /// A Python progress callable (progress(done, total)) as the library's progress callback. The
 /// library calls it only from the thread that called the library, the Python thread that released

@@ -44,31 +44,6 @@ using namespace rectify::compliance;
 constexpr std::int64_t nat = std::numeric_limits<std::int64_t>::min();
 constexpr std::size_t no_row = static_cast<std::size_t>(-1);
 
-template <class T>
-py::array_t<T> array_of(const std::vector<T>& v) {
-  py::array_t<T> out(static_cast<py::ssize_t>(v.size()));
-  std::copy(v.begin(), v.end(), out.mutable_data());
-  return out;
-}
-
-py::array_t<bool> bool_array(const std::vector<bool>& v) {
-  py::array_t<bool> out(static_cast<py::ssize_t>(v.size()));
-  auto* data = out.mutable_data();
-  for (std::size_t i = 0; i < v.size(); ++i) data[i] = v[i];
-  return out;
-}
-
-// A units × columns table as (units, column names, float64 array in column-major order).
-std::tuple<std::vector<std::string>, std::vector<std::string>, py::array_t<double>> table_tuple(
-    const rectify::table& t) {
-  const auto n = static_cast<py::ssize_t>(t.values.rows());
-  const auto k = static_cast<py::ssize_t>(t.values.cols());
-  constexpr auto size = static_cast<py::ssize_t>(sizeof(double));
-  py::array_t<double> values({n, k}, {size, n * size});
-  std::copy(t.values.data(), t.values.data() + t.values.size(), values.mutable_data());
-  return {t.units, t.columns, values};
-}
-
 // Runs without the GIL.
 io::text_table load(table_input&& in, const io::csv_options& options) {
   if (in.from_file) return io::read_text_csv_file(in.path, options);

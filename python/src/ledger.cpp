@@ -68,14 +68,6 @@ std::optional<group_by> parse_by(const std::optional<std::string>& by) {
   return g;
 }
 
-template <class T>
-py::array_t<T> array_of(const std::vector<T>& v) {
-  py::array_t<T> out(static_cast<py::ssize_t>(v.size()));
-  auto* data = out.mutable_data();
-  for (std::size_t i = 0; i < v.size(); ++i) data[i] = v[i];
-  return out;
-}
-
 py::object optional_int(const std::optional<std::int64_t>& v) {
   return v ? py::object(py::int_(*v)) : py::object(py::none());
 }
@@ -457,13 +449,7 @@ void init_ledger(py::module_& m) {
               std::shared_lock lock(h.mutex);
               t = ledger::inputs(h.p, d);
             }
-            // Small (units × 5): a copy into a NumPy array of the same column-major layout.
-            const auto n = static_cast<py::ssize_t>(t.values.rows());
-            const auto k = static_cast<py::ssize_t>(t.values.cols());
-            constexpr auto size = static_cast<py::ssize_t>(sizeof(double));
-            py::array_t<double> values({n, k}, {size, n * size});
-            std::copy(t.values.data(), t.values.data() + t.values.size(), values.mutable_data());
-            return std::make_tuple(t.units, t.columns, values);
+            return table_tuple(t);  // small (units × 5): copied
           },
           py::arg("as_of"), "(units, column names, units × columns float64 array) of the scorer's inputs.")
       .def(

@@ -40,6 +40,23 @@ std::string_view utf8_of(PyObject* cell, bool pass_surrogates, std::vector<py::b
 
 }  // namespace
 
+py::array_t<bool> bool_array(const std::vector<bool>& v) {
+  py::array_t<bool> out(static_cast<py::ssize_t>(v.size()));
+  auto* data = out.mutable_data();
+  for (std::size_t i = 0; i < v.size(); ++i) data[i] = v[i];
+  return out;
+}
+
+std::tuple<std::vector<std::string>, std::vector<std::string>, py::array_t<double>> table_tuple(
+    const rectify::table& t) {
+  const auto n = static_cast<py::ssize_t>(t.values.rows());
+  const auto k = static_cast<py::ssize_t>(t.values.cols());
+  constexpr auto size = static_cast<py::ssize_t>(sizeof(double));
+  py::array_t<double> values({n, k}, {size, n * size});
+  std::copy(t.values.data(), t.values.data() + t.values.size(), values.mutable_data());
+  return {t.units, t.columns, values};
+}
+
 progress_callback progress_of(const std::optional<py::function>& f) {
   if (!f) return {};
   // The library may copy the std::function with the GIL released: share one reference, dropped

@@ -41,20 +41,6 @@ namespace rectify::python {
 
 namespace {
 
-template <class T>
-py::array_t<T> array_of(const std::vector<T>& v) {
-  py::array_t<T> out(static_cast<py::ssize_t>(v.size()));
-  std::copy(v.begin(), v.end(), out.mutable_data());
-  return out;
-}
-
-py::array_t<bool> bool_array(const std::vector<bool>& v) {
-  py::array_t<bool> out(static_cast<py::ssize_t>(v.size()));
-  auto* data = out.mutable_data();
-  for (std::size_t i = 0; i < v.size(); ++i) data[i] = v[i];
-  return out;
-}
-
 // Reads a template file whole; runs without the GIL.
 std::string read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -204,13 +190,7 @@ py::dict similar_columns(const similar_out& out) {
   pd["passages"] = passages;
   d["pairs"] = pd;
 
-  const auto& t = out.inputs;
-  const auto rows = static_cast<py::ssize_t>(t.values.rows());
-  const auto cols = static_cast<py::ssize_t>(t.values.cols());
-  constexpr auto size = static_cast<py::ssize_t>(sizeof(double));
-  py::array_t<double> values({rows, cols}, {size, rows * size});
-  std::copy(t.values.data(), t.values.data() + t.values.size(), values.mutable_data());
-  d["inputs"] = py::make_tuple(t.units, t.columns, values);
+  d["inputs"] = table_tuple(out.inputs);
   return d;
 }
 
