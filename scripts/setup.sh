@@ -9,6 +9,8 @@ debs=(g++ libeigen3-dev nlohmann-json3-dev catch2 libcli11-dev libcsv-dev libssl
 # Chinese text in plots and in the leaders' report (matplotlib and Chromium find the fonts through
 # fontconfig); Chromium renders the report headless in the tests.
 debs+=(fonts-noto-cjk fonts-dejavu-core chromium)
+# The fuzzers (scripts/fuzz.sh): libFuzzer and clang's sanitizer runtimes, llvm-symbolizer for stacks.
+debs+=(clang-14 libclang-rt-14-dev llvm-14)
 command -v cmake >/dev/null 2>&1 || debs+=(cmake)
 command -v ninja >/dev/null 2>&1 || debs+=(ninja-build)
 command -v python3 >/dev/null 2>&1 || debs+=(python3 python3-venv python3-dev)
