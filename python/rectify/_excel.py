@@ -17,7 +17,6 @@ import os
 import re
 import tempfile
 import unicodedata
-import warnings
 import zipfile
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union, cast
 
@@ -27,6 +26,7 @@ import pandas as pd
 from . import _core
 from ._errors import DataError
 from ._io import read_units_csv
+from ._warnings import ignoring
 
 if TYPE_CHECKING:
     from ._result import Result
@@ -232,10 +232,9 @@ def _has_formulas(path: str) -> bool:
 
 
 def _load(openpyxl: Any, path: str, data_only: bool) -> Any:
-    with warnings.catch_warnings():
-        # openpyxl warns about workbook features it drops (data validation extensions,
-        # slicers, a missing default style): none of them changes a cell's value.
-        warnings.simplefilter("ignore", UserWarning)
+    # openpyxl warns about workbook features it drops (data validation extensions,
+    # slicers, a missing default style): none of them changes a cell's value.
+    with ignoring(UserWarning):
         try:
             return openpyxl.load_workbook(path, data_only=data_only)
         except OSError as exc:

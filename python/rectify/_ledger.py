@@ -330,9 +330,13 @@ class Ledger:
         ``action`` is ``start``, ``evidence``, ``submit``, ``approve``, ``return``, ``close``,
         ``reopen`` or ``task_done``; ``level`` (1 = the first review level) is for approve and
         return, ``task`` for task_done, ``note`` for return and reopen (required there),
-        ``file`` for evidence: the file is hashed (SHA-256) now and stored by base name, hash
-        and size. ``at`` is a timezone-aware datetime or an ISO text with a UTC offset; None
-        means now, in local time. A naive datetime or a text without an offset raises
+        ``file`` for evidence: the file is hashed (SHA-256) now and stored by its path relative
+        to the folder of the ledger's file (:attr:`path`), '/'-separated, with its hash and size;
+        a file outside that folder (symlinks resolved) raises :class:`~rectify.LedgerError`
+        (``rectify.ledger.evidence_outside``): copy it into the folder first. A ledger read by
+        :meth:`from_json` has no folder, so evidence raises ``ValueError`` until it is saved.
+        ``at`` is a timezone-aware datetime or an ISO text with a UTC offset; None means now, in
+        local time. A naive datetime or a text without an offset raises
         :class:`~rectify.LedgerError` (``rectify.ledger.bad_date``), as does an action the
         guards refuse (``rectify.ledger.guard``, e.g. ``P1.M1: submit needs evidence``); the
         ledger is then unchanged.
@@ -342,16 +346,22 @@ class Ledger:
                 raise TypeError(f"{name} must be a string, not {type(v).__name__}")
         if level is not None and (isinstance(level, bool) or not isinstance(level, (int, np.integer))):
             raise TypeError(f"level must be an int or None, not {type(level).__name__}")
-        text = self._core.act(
-            measure,
-            action,
-            by,
-            at=_instant(at),
-            level=None if level is None else int(level),
-            task=_optional_str(task, "task"),
-            note=_optional_str(note, "note"),
-            file=None if file is None else os.fspath(file),
-        )
+        instant = _instant(at)
+        lvl = None if level is None else int(level)
+        task_, note_ = _optional_str(task, "task"), _optional_str(note, "note")
+        if file is None:
+            text = self._core.act(measure, action, by, at=instant, level=lvl, task=task_, note=note_)
+        else:
+            # The stored name is the file's path relative to the ledger file's folder.
+            if self._path is None:
+                raise ValueError(
+                    "this ledger was not loaded from a file: evidence is stored by its path relative to the "
+                    "ledger's folder, so save() the ledger to a path first"
+                )
+            text = self._core.act(
+                measure, action, by, at=instant, level=lvl, task=task_, note=note_,
+                file=os.fspath(file), ledger_path=self._path,
+            )  # fmt: skip
         event: Dict[str, Any] = json.loads(text)
         return event
 
@@ -360,7 +370,11 @@ class Ledger:
         lock, recording each measure's state for readers. Refused with
         :class:`~rectify.LedgerError` (``rectify.ledger.conflict``) when the file's log is not
         a prefix of this one, i.e. someone else appended since it was read: load it again and
-        redo the actions. Afterwards :attr:`path` is the file written."""
+        redo the actions. Afterwards :attr:`path` is the file written. A write that fails (the
+        disk is full, a file-size limit, no permission to write in the folder) raises
+        :class:`~rectify.DataError` (``rectify.io.write``) saying why, and leaves the old file as it
+        was. Evidence names are relative to the folder of the file they were added for: a ledger
+        saved into another folder keeps them, so its evidence files must move with it."""
         target = self._path if path is None else os.fspath(path)
         if target is None:
             raise ValueError("this ledger was not loaded from a file: give save() a path")

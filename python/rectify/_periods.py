@@ -15,7 +15,6 @@ import importlib
 import math
 import os
 import re
-import warnings
 from typing import TYPE_CHECKING, Any, Dict, Hashable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
@@ -23,6 +22,7 @@ import pandas as pd
 
 from . import _core, _progress
 from ._errors import DataError
+from ._warnings import ignoring
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -97,8 +97,7 @@ def _span(label: Hashable) -> Optional[_Span]:
     if not re.match(r"\s*\d{4}", s):
         return None  # pandas would read "1" or "Q1" as some date of its own choosing
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with ignoring():
             p = pd.Period(s)
     except (ValueError, TypeError, OverflowError):
         return None

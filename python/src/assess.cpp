@@ -194,14 +194,22 @@ py::array_t<std::int32_t> int_array(const Eigen::VectorXi& v) {
 
 void init_assess(py::module_& m) {
   m.def(
-      "check_scheme", [](const std::string& text, const std::string& source) { return io::check_scheme(text, source); },
+      "check_scheme",
+      [](const std::string& text, const std::string& source) {
+        py::gil_scoped_release release;
+        return io::check_scheme(text, source);
+      },
       py::arg("text"), py::arg("source") = "",
-      "Every problem of a scheme text (syntax, structure, semantics); empty when valid.");
+      "Every problem of a scheme text (syntax, structure, semantics); empty when valid. The GIL is released.");
 
   m.def(
       "parse_scheme",
       [](const std::string& text, const std::string& source) {
-        auto r = io::parse_scheme(text, source);
+        io::scheme_read r;
+        {
+          py::gil_scoped_release release;
+          r = io::parse_scheme(text, source);
+        }
         return std::make_tuple(r.scheme.id, r.scheme.name, r.problems);
       },
       py::arg("text"), py::arg("source") = "",
@@ -209,6 +217,7 @@ void init_assess(py::module_& m) {
 
   py::class_<plan, std::shared_ptr<plan>>(m, "Plan", "A validated, compiled scheme.")
       .def(py::init([](const std::string& text, const std::string& source) {
+             py::gil_scoped_release release;
              return std::make_shared<plan>(assess::compile(io::load_scheme(text, source)));
            }),
            py::arg("text"), py::arg("source") = "")

@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <filesystem>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -27,7 +26,6 @@
 #include "bindings.hpp"
 #include "rectify/core/dates.hpp"
 #include "rectify/core/error.hpp"
-#include "rectify/core/sha256.hpp"
 #include "rectify/io/ledger_json.hpp"
 #include "rectify/ledger/metrics.hpp"
 #include "rectify/ledger/model.hpp"
@@ -296,7 +294,7 @@ std::shared_ptr<holder> parse(const std::string& text, const std::string& source
 std::string act(holder& h, const std::string& measure_id, const std::string& action_text, const std::string& by,
                 const std::optional<std::string>& at, std::optional<std::int64_t> level,
                 std::optional<std::string> task, std::optional<std::string> note,
-                const std::optional<std::string>& file) {
+                const std::optional<std::string>& file, const std::optional<std::string>& ledger_path) {
   action_request req;
   req.measure = measure_id;
   req.by = by;
@@ -320,16 +318,25 @@ std::string act(holder& h, const std::string& measure_id, const std::string& act
     req.at = *t;
   }
   if (file) {
+    // The stored name is the file's path relative to the ledger file's folder, which a ledger
+    // read from text does not have (rectify/_ledger.py says so before calling).
+    if (!ledger_path)
+      rectify::raise("rectify.ledger.bad_value", "",
+                     "evidence needs the ledger's file: its name is stored relative to the ledger's folder");
     // Hashed before the lock is taken: reading a large scan must not hold up other threads.
-    auto digest = sha256_file(*file);
-    req.proof = evidence{std::filesystem::path(*file).filename().string(), std::move(digest.sha256),
-                         static_cast<std::int64_t>(digest.bytes)};
+    req.proof = evidence_for(*ledger_path, *file);
   }
   std::unique_lock lock(h.mutex);
   event e = make_event(h.p, req, h.verified);
   out = io::event_json(e);
   h.p.log.push_back(std::move(e));
   h.verified->apply(h.p.log.back(), false);
+  // The acted measure's recorded state follows the log, as `save` would write it, so that
+  // `verify` of the ledger in memory does not report its own unsaved action as a mismatch.
+  for (const measure_ref& ref : h.p.measures()) {
+    auto& m = h.p.problems[ref.problem].measures[ref.measure];
+    if (m.id == h.p.log.back().measure && m.recorded_state) m.recorded_state = h.verified->progress(ref.index).current;
+  }
   return out;
 }
 
@@ -381,8 +388,9 @@ void init_ledger(py::module_& m) {
                              })
       .def("act", &act, py::arg("measure"), py::arg("action"), py::arg("by"), py::arg("at") = py::none(),
            py::arg("level") = py::none(), py::arg("task") = py::none(), py::arg("note") = py::none(),
-           py::arg("file") = py::none(),
-           "Appends one event in memory after the guards allow it; returns the event as JSON text.")
+           py::arg("file") = py::none(), py::arg("ledger_path") = py::none(),
+           "Appends one event in memory after the guards allow it; returns the event as JSON text. An evidence "
+           "`file` is stored by its path relative to the folder of `ledger_path`.")
       .def(
           "save",
           [](holder& h, const std::string& path) {

@@ -89,6 +89,9 @@ void higher_not_tied(const std::vector<double>& sorted, std::vector<std::size_t>
   }
 }
 
+// The largest count accepted: every whole number up to it is exact in a double.
+constexpr double kMaxCount = 9007199254740992.0;
+
 // Numbers in explanations ("0.5", "3").
 std::string fmt(double v, int decimals = 4) {
   return decimal_text(v, decimals);
@@ -440,6 +443,14 @@ class evaluator {
           if (x[i] < 0 && std::isfinite(x[i]))  // -inf was reported as not finite
             errors_.add("rectify.data.negative_count", static_cast<std::size_t>(i0 + i), static_cast<int>(j),
                         "a count must be >= 0, got " + fmt(x[i]));
+      // Counts are whole numbers, exact in a double only up to 2^53; far beyond that a count
+      // times its points can overflow to inf and the penalty or bonus stop being numbers.
+      if (p_.input_is_count[j] && (x > kMaxCount).any())  // NaN compares false
+        for (Eigen::Index i = 0; i < len; ++i)
+          if (x[i] > kMaxCount && std::isfinite(x[i]))
+            errors_.add("rectify.data.out_of_range", static_cast<std::size_t>(i0 + i), static_cast<int>(j),
+                        "a count must be at most 2^53 = 9007199254740992 (beyond it counts are not exact), got " +
+                            number_text(x[i]));
     }
   }
 
@@ -921,6 +932,43 @@ std::vector<lost_item> explain_unit(const plan& p, const table_view& data, std::
                      zh ? nd.name + ":扣完为止,本项最多扣 " + fmt(tr.p_eff) + " 分 = +" + fmt(claimed - actual)
                         : nd.name + ": floored at 0, at most " + fmt(tr.p_eff) + " points lost here = +" +
                               fmt(claimed - actual)});
+  }
+  // Under "reweight" a dropped leaf's points go to its present siblings; when those siblings
+  // carry no points (all weights 0) the share has nowhere to go and is lost. No leaf above
+  // claims it, so it is named here, against the dropped leaves of such groups (by their points),
+  // for the items to add up to total − base.
+  double carried = 0;
+  for (std::size_t l = 0; l < p.leaves.size(); ++l)
+    if (!trace[l].dropped) carried += trace[l].p_eff;
+  const double lost = p.total - carried;
+  if (lost > 1e-12 * std::max(1.0, p.total)) {
+    std::vector<std::size_t> dead;  // dropped leaves whose present sibling leaves carry no points
+    for (std::size_t l = 0; l < p.leaves.size(); ++l) {
+      if (!trace[l].dropped) continue;
+      const int parent = p.nodes[static_cast<std::size_t>(p.leaves[l].node)].parent;
+      bool present_points = false;
+      for (std::size_t m = 0; m < p.leaves.size(); ++m) {
+        const auto& other = p.nodes[static_cast<std::size_t>(p.leaves[m].node)];
+        if (other.parent == parent && !trace[m].dropped && other.points > 0) present_points = true;
+      }
+      if (!present_points) dead.push_back(l);
+    }
+    if (dead.empty())  // the share was lost higher up the tree: name every dropped leaf
+      for (std::size_t l = 0; l < p.leaves.size(); ++l)
+        if (trace[l].dropped) dead.push_back(l);
+    double weight_sum = 0;
+    for (std::size_t l : dead) weight_sum += p.nodes[static_cast<std::size_t>(p.leaves[l].node)].points;
+    for (std::size_t l : dead) {
+      const auto& nd = p.nodes[static_cast<std::size_t>(p.leaves[l].node)];
+      const double share = weight_sum > 0 ? lost * nd.points / weight_sum : lost / static_cast<double>(dead.size());
+      if (share <= 0) continue;
+      const std::string& input = p.inputs[static_cast<std::size_t>(p.leaves[l].input)];
+      out.push_back({nd.id, share,
+                     zh ? nd.name + ":缺少数据 " + input + ",同组其余指标分值为 0,分值无法转移 = " + minus + fmt(share)
+                        : nd.name + ": no value for " + input +
+                              ", and the rest of its group carries no points, so its share is lost = " + minus +
+                              fmt(share)});
+    }
   }
   for (const auto& c : p.penalties) {
     double x = kNaN;

@@ -264,7 +264,10 @@ void ledger_command::add_to(CLI::App& app) {
   level_opt_ = act_->add_option("--level", level_, "review level for approve and return, 1 = the first");
   task_opt_ = act_->add_option("--task", task_, "task id for task_done");
   note_opt_ = act_->add_option("--note", note_, "note; required for return (退回意见) and reopen");
-  file_opt_ = act_->add_option("--file", file_, "evidence file: hashed with SHA-256, stored by name, hash and size");
+  file_opt_ = act_->add_option(
+      "--file", file_,
+      "evidence file inside the ledger's folder: hashed with SHA-256, stored by its path relative to that folder, "
+      "hash and size");
 
   verify_ = sub_->add_subcommand("verify", "check the hash chain and replay the log with every guard");
   ledger_arg(verify_);
@@ -282,7 +285,9 @@ int ledger_command::run_act() const {
   const auto act = lg::parse_action(action_);
   if (!act) throw usage_error("unknown action " + rectify::quoted(action_));
   if (*act == lg::action::evidence && file_opt_->count() == 0)
-    throw usage_error("evidence needs --file PATH: the file is hashed (SHA-256) and stored by name, hash and size");
+    throw usage_error(
+        "evidence needs --file PATH: the file is hashed (SHA-256) and stored by its path relative to the "
+        "ledger's folder, hash and size");
   if (*act != lg::action::evidence && file_opt_->count() > 0)
     throw usage_error("--file goes with the evidence action only, not " + action_);
   if (level_opt_->count() > 0 && level_ < 1)

@@ -4,6 +4,7 @@
 // and ledger.cpp; `meetings`, `survey` and `risks` in compliance.cpp; `similar` in similar.cpp;
 // `report` (which runs the Python package's report) in report.cpp.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -18,6 +19,9 @@ using rectify::cli::print_problems;
 using rectify::cli::write_stdout;
 
 int main(int argc, char** argv) {
+  // Past a file-size limit (ulimit -f) the kernel kills a writer with SIGXFSZ; ignored, the
+  // write fails with EFBIG instead, so a ledger write can clean up and say why (ledger.md §3).
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"rectify: rectification ledgers and weighted performance assessment (考核)", "rectify"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "rectify 0.1.0");

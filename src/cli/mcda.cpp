@@ -257,6 +257,9 @@ Eigen::VectorXd json_weights(std::string_view text, const std::string& file, con
     std::string why = e.what();
     if (const auto colon = why.rfind(": "); colon != std::string::npos) why = why.substr(colon + 2);
     raise("rectify.mcda.bad_weights", "", "not valid JSON: " + why, place(file, line, col));
+  } catch (const ojson::out_of_range&) {
+    // 1e400: valid JSON, but nlohmann throws out_of_range (no position) for a number beyond a double.
+    raise("rectify.mcda.bad_weights", "", "a number is out of the range of a double (weights must be finite)", file);
   }
   if (!doc.is_object())
     raise("rectify.mcda.bad_weights", "", "a weight file in JSON is an object {\"criterion\": weight, ...}", file);

@@ -54,9 +54,13 @@ cell parse_cell(std::string_view s, double& out) noexcept {
 
 // Remembers the unit ids seen so far (as indices into the vector that stores them) to find
 // duplicates. Open addressing over (hash, index) slots: no allocation per unit and usually one
-// cache miss per lookup, which matters on files with hundreds of thousands of units.
+// cache miss per lookup, which matters on files with hundreds of thousands of units. A slot is
+// 32 bits of hash and a 32-bit index (8 bytes: 10 million units take 256 MiB of slots, not 512).
 class unit_index {
  public:
+  /// More units do not fit a slot's index (nor can the scorer rank them: engine.cpp).
+  static constexpr std::size_t max_units = std::numeric_limits<std::uint32_t>::max() - 1;
+
   void reserve(std::size_t n) {
     std::size_t capacity = 16;
     while (capacity < 2 * n) capacity *= 2;
@@ -64,14 +68,16 @@ class unit_index {
   }
 
   /// Records `units[i]`, or returns the index of the earlier unit with the same id.
+  /// The caller keeps `i` <= `max_units`.
   std::size_t insert(const std::vector<std::string>& units, std::size_t i) {
     if (2 * (size_ + 1) > slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()));
-    const std::size_t h = std::hash<std::string_view>{}(units[i]);
+    const std::size_t full = std::hash<std::string_view>{}(units[i]);
+    const auto h = static_cast<std::uint32_t>(full ^ (full >> 32));
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t pos = h & mask;; pos = (pos + 1) & mask) {
       slot& s = slots_[pos];
-      if (s.index == npos) {
-        s = slot{h, i};
+      if (s.index == empty) {
+        s = slot{h, static_cast<std::uint32_t>(i)};
         ++size_;
         return npos;
       }
@@ -80,9 +86,10 @@ class unit_index {
   }
 
  private:
+  static constexpr std::uint32_t empty = std::numeric_limits<std::uint32_t>::max();
   struct slot {
-    std::size_t hash = 0;
-    std::size_t index = npos;
+    std::uint32_t hash = 0;
+    std::uint32_t index = empty;
   };
 
   void rehash(std::size_t capacity) {
@@ -90,9 +97,9 @@ class unit_index {
     old.swap(slots_);
     const std::size_t mask = capacity - 1;
     for (const slot& s : old) {
-      if (s.index == npos) continue;
+      if (s.index == empty) continue;
       std::size_t pos = s.hash & mask;
-      while (slots_[pos].index != npos) pos = (pos + 1) & mask;
+      while (slots_[pos].index != empty) pos = (pos + 1) & mask;
       slots_[pos] = s;
     }
   }
@@ -108,7 +115,10 @@ class unit_index {
 
 class units_sink {
  public:
-  units_sink(std::string_view source, std::size_t expected_rows) : source_(source), expected_rows_(expected_rows) {}
+  /// `lines`: the text's lines that hold something (an upper bound of the records, but for
+  /// lines inside quoted fields and lines of blanks); `bytes`: the text's size.
+  units_sink(std::string_view source, std::size_t lines, std::size_t bytes)
+      : source_(source), lines_(lines), bytes_(bytes) {}
 
   bool field(std::string_view raw, std::size_t line, std::size_t column) {
     const std::string_view text = trim(raw);
@@ -124,6 +134,12 @@ class units_sink {
       if (text.empty()) {
         pending_ = problem{"rectify.data.empty_unit", "", "the unit id is empty", at(source_, line, column)};
         return true;
+      }
+      if (units_.size() >= unit_index::max_units) {
+        error = problem{"rectify.data.too_large", "",
+                        "more than " + std::to_string(unit_index::max_units) + " units in one file",
+                        at(source_, line, column)};
+        return false;
       }
       units_.emplace_back(text);
       if (const auto first = seen_.insert(units_, units_.size() - 1); first != npos)
@@ -177,6 +193,7 @@ class units_sink {
   [[nodiscard]] bool has_header() const noexcept { return !in_header_; }
 
   table take() && {
+    seen_ = unit_index();  // not needed any more: free it before the values are copied
     table t;
     const auto rows = static_cast<Eigen::Index>(units_.size());
     const auto cols = static_cast<Eigen::Index>(inputs_);
@@ -230,10 +247,14 @@ class units_sink {
       columns_.push_back(std::move(names_[j]));
       column_numbers_.push_back(j + 1);
     }
-    units_.reserve(expected_rows_);
-    row_lines_.reserve(expected_rows_);
-    values_.reserve(expected_rows_ * inputs_);
-    seen_.reserve(expected_rows_);
+    // A record takes at least width_ + 1 bytes (a unit id, the commas, a line break): with that
+    // bound a file of blank lines, or a quoted cell of a million line breaks, cannot make the
+    // reader reserve (and the index fill) memory for records that are not there.
+    const std::size_t expected = std::min(lines_, bytes_ / (width_ + 1) + 1);
+    units_.reserve(expected);
+    row_lines_.reserve(expected);
+    values_.reserve(expected * inputs_);
+    seen_.reserve(expected);
     return true;
   }
 
@@ -253,7 +274,8 @@ class units_sink {
   }
 
   std::string_view source_;
-  std::size_t expected_rows_;
+  std::size_t lines_;
+  std::size_t bytes_;
   bool in_header_ = true;
   std::vector<std::string> names_;
   std::vector<std::size_t> name_lines_;
@@ -275,7 +297,12 @@ class units_sink {
 table read_units_csv(std::string_view bytes, std::string_view source, const csv_options& options) {
   std::string storage;
   const std::string_view text = detail::decode_csv(bytes, source, options, storage);
-  units_sink sink(source, static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
+  // Lines that hold something: a line break not followed by another (nor by the end).
+  std::size_t lines = 0;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if ((text[i] == '\n' || text[i] == '\r') && i + 1 < text.size() && text[i + 1] != '\n' && text[i + 1] != '\r')
+      ++lines;
+  units_sink sink(source, lines + 1, text.size());
   detail::tokenize(text, source, sink);
   if (!sink.has_header())
     raise("rectify.data.empty", "", "the file is empty: expected a header row with a \"unit\" column",

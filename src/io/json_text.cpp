@@ -50,6 +50,10 @@ class dom_builder {
   bool binary(binary_t& v) { return value(std::move(v)); }
 
   bool start_object(std::size_t /*size*/) {
+    if (stack_.size() >= max_json_depth) {
+      too_deep_ = true;
+      return false;  // stops the parse, without an exception
+    }
     stack_.push_back({place(json::value_t::object), nullptr, 0, false});
     return true;
   }
@@ -67,6 +71,10 @@ class dom_builder {
   }
   bool end_object() { return end(); }
   bool start_array(std::size_t /*size*/) {
+    if (stack_.size() >= max_json_depth) {
+      too_deep_ = true;
+      return false;
+    }
     const bool stream = stream_next_ && stack_.size() == 1;
     stack_.push_back({place(json::value_t::array), nullptr, 0, stream});
     if (stream) {
@@ -84,6 +92,7 @@ class dom_builder {
   }
 
   [[nodiscard]] bool streamed() const noexcept { return streamed_; }
+  [[nodiscard]] bool too_deep() const noexcept { return too_deep_; }
 
  private:
   struct frame {
@@ -153,6 +162,7 @@ class dom_builder {
   json element_;
   bool stream_next_ = false;
   bool streamed_ = false;
+  bool too_deep_ = false;
 };
 
 // nlohmann's "last read" quotes raw bytes; bytes that are not UTF-8 (GBK text, binary
@@ -202,6 +212,25 @@ struct stop_finder : json::json_sax_t {
     return false;
   }
 };
+
+// The offset of the first '[' or '{' that opens level `max_json_depth + 1`. Only called after
+// the parser stopped there, so the text before it is valid JSON: brackets inside strings are the
+// only ones to skip.
+std::size_t too_deep_offset(std::string_view text) {
+  std::size_t depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_json_depth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return 0;
+}
 
 std::pair<std::size_t, std::size_t> line_col(std::string_view text, std::size_t byte) {
   std::size_t line = 1, col = 1;
@@ -283,6 +312,16 @@ json_text parse_json_text(std::string_view text, std::string_view source, std::s
     dom_builder builder(res.doc, dups, pre + ".duplicate_key", sink);
     (void)json::sax_parse(text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json, /*strict=*/true,
                           /*ignore_comments=*/false);
+    if (builder.too_deep()) {
+      out.push_back({pre + ".too_deep", "",
+                     "arrays and objects are nested more than " + std::to_string(max_json_depth) +
+                         " levels deep here; " + std::string(what) + " may nest at most " +
+                         std::to_string(max_json_depth),
+                     place(too_deep_offset(text))});
+      res.doc = json();
+      res.status = json_text_status::too_deep;
+      return res;
+    }
     res.streamed = builder.streamed();
   } catch (const json::parse_error& e) {
     // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 3,

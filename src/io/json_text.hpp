@@ -18,9 +18,16 @@ namespace rectify::io::detail {
 /// Levenshtein distance between two byte strings, for "did you mean" suggestions.
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 
-/// How a parse ended: a document, a text that is not JSON (`<prefix>.syntax`), or JSON with a
-/// number beyond a double (`<prefix>.bad_number`).
-enum class json_text_status { ok, syntax, overflow };
+/// How a parse ended: a document, a text that is not JSON (`<prefix>.syntax`), JSON with a
+/// number beyond a double (`<prefix>.bad_number`), or arrays and objects nested deeper than
+/// `max_json_depth` (`<prefix>.too_deep`).
+enum class json_text_status { ok, syntax, overflow, too_deep };
+
+/// How deep arrays and objects may nest in any JSON file rectify reads. No format needs more
+/// than about 140 levels (a scheme's 64 indicator levels take two each); the limit keeps a
+/// hostile file from making any later walk of the tree, or a message's JSON pointer, cost
+/// memory and time in proportion to its depth.
+inline constexpr std::size_t max_json_depth = 512;
 
 struct json_text {
   nlohmann::json doc;  ///< set when `status` is ok
@@ -42,8 +49,9 @@ struct json_array_sink {
 };
 
 /// Parses `text`, appending problems to `out` with codes `<prefix>.syntax`,
-/// `<prefix>.duplicate_key` and `<prefix>.bad_number` (`prefix` e.g. "rectify.scheme"). A
-/// syntax or number problem carries `source:line:column` in its `source`; duplicate keys carry a
+/// `<prefix>.duplicate_key`, `<prefix>.bad_number` and `<prefix>.too_deep` (`prefix` e.g.
+/// "rectify.scheme"). A syntax, number or depth problem carries `source:line:column` in its
+/// `source`; duplicate keys carry a
 /// JSON pointer and an empty source (the caller names the file). `what` names the document in
 /// messages ("a scheme"); `placeholder` stands in for an empty `source` ("<scheme>"). A repeated
 /// key is reported but the document is still returned (nlohmann keeps the last value).

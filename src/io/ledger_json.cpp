@@ -13,6 +13,7 @@
 #include "rectify/core/sha256.hpp"
 #include "rectify/io/csv.hpp"
 #include "rectify/io/scheme_json.hpp"
+#include "rectify/ledger/store.hpp"
 
 namespace rectify::io {
 
@@ -262,7 +263,10 @@ lg::event reader::read_event(const json& j, const std::string& path) {
     if (object(*ev, ep, "evidence")) {
       keys(*ev, ep, {"name", "sha256", "bytes"});
       lg::evidence proof;
-      string(*ev, "name", ep, proof.name, true, true);
+      if (string(*ev, "name", ep, proof.name, true, true))
+        if (const std::string bad = lg::evidence_name_problem(proof.name); !bad.empty())
+          add("rectify.ledger.bad_value", ep + "/name",
+              rectify::quoted(proof.name) + " must be a path relative to the ledger's folder: " + bad);
       if (auto h = hex(*ev, "sha256", ep)) proof.sha256 = *h;
       if (auto n = integer(*ev, "bytes", ep, true, 0)) proof.bytes = *n;
       e.proof = std::move(proof);

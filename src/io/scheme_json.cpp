@@ -351,7 +351,7 @@ scheme_read parse_scheme(std::string_view text, std::string_view source) {
     res.scheme.damaged = true;
     return finish();
   }
-  if (parsed.status == detail::json_text_status::overflow) {
+  if (parsed.status == detail::json_text_status::overflow || parsed.status == detail::json_text_status::too_deep) {
     res.scheme.damaged = res.scheme.indicators_damaged = res.scheme.grades_damaged = true;
     return finish();
   }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -22,8 +23,33 @@ namespace rectify::ledger {
 
 namespace {
 
+// The folder a file at `path` is written in (a temporary file goes there too).
+std::filesystem::path folder_of(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? std::filesystem::path(".") : parent;
+}
+
+// The system's reason alone ("File too large") does not tell a user what to do; the common
+// causes get a plain hint.
 [[noreturn]] void write_error(const std::string& path, const std::string& what, int err) {
-  raise("rectify.io.write", "", what + ": " + std::strerror(err), path);
+  std::string message = what + ": " + std::strerror(err);
+  switch (err) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+      message += " (the disk is full or a file-size limit was reached)";
+      break;
+    case EACCES:
+    case EPERM:
+      message += " (no permission to write in " + folder_of(path).string() + ")";
+      break;
+    case EROFS:
+      message += " (" + folder_of(path).string() + " is on a read-only file system)";
+      break;
+    default:
+      break;
+  }
+  raise("rectify.io.write", "", message, path);
 }
 
 // The exclusive lock of one ledger file. The lock is taken on the file itself, so readers need
@@ -101,7 +127,7 @@ class ledger_lock {
 // The new file keeps the old one's permissions (mkstemp creates 0600).
 void replace_file(const std::string& path, const std::string& text, const struct stat& old) {
   const std::filesystem::path target(path);
-  const std::filesystem::path folder = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  const std::filesystem::path folder = folder_of(path);
   // Built by appends: GCC 12 -O3 warns falsely (-Wrestrict) on a literal plus a temporary.
   std::string base = ".";
   base += target.filename().string();
@@ -193,11 +219,7 @@ void save(plan& p, const std::string& path) {
 event act(const std::string& path, action_request req, const std::string& file) {
   ledger_lock lock(path, false);
   plan p = io::parse_ledger(lock.read_all(path), path);
-  if (!file.empty()) {
-    const file_digest digest = sha256_file(file);
-    req.proof = evidence{std::filesystem::path(file).filename().string(), digest.sha256,
-                         static_cast<std::int64_t>(digest.bytes)};
-  }
+  if (!file.empty()) req.proof = evidence_for(path, file);
   event e;
   try {
     e = make_event(p, req);
@@ -214,6 +236,53 @@ event act(const std::string& path, action_request req, const std::string& file) 
   record_states(p);
   replace_file(path, io::dump_ledger(p), lock.status());
   return e;
+}
+
+evidence evidence_for(const std::string& ledger_path, const std::string& file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // The ledger's folder as the path names it (the ledger file itself may be a link: writes
+  // replace the link by a file, so the folder that matters is the one the path is in).
+  const fs::path folder = fs::canonical(fs::absolute(fs::path(ledger_path), ec).parent_path(), ec);
+  if (ec) raise("rectify.io.open", "", "cannot find the ledger's folder: " + ec.message(), ledger_path);
+  const fs::path real = fs::canonical(fs::path(file), ec);
+  if (ec) raise("rectify.io.open", "", "cannot read the file: " + ec.message(), file);
+
+  const fs::path relative = real.lexically_relative(folder);
+  if (relative.empty() || *relative.begin() == "..") {
+    std::string where = rectify::quoted(file);
+    if (real != fs::path(file)) where += " (" + rectify::quoted(real.string()) + ")";
+    raise("rectify.ledger.evidence_outside", "",
+          "the evidence file " + where + " is outside the ledger's folder " + rectify::quoted(folder.string()) +
+              ": evidence is stored by its path relative to that folder, so copy the file into it (or a folder "
+              "under it) and add the copy",
+          ledger_path);
+  }
+  std::string name = relative.generic_string();
+  if (std::string why = evidence_name_problem(name); !why.empty())
+    raise("rectify.ledger.bad_value", "",
+          "the evidence file cannot be stored by its path in the ledger's folder, " + rectify::quoted(name) + ": " +
+              why + "; rename it",
+          file);
+  // The resolved file is the one hashed, so the digest is of the file the name leads to.
+  const file_digest digest = sha256_file(real.string());
+  return evidence{std::move(name), digest.sha256, static_cast<std::int64_t>(digest.bytes)};
+}
+
+std::string evidence_name_problem(std::string_view name) {
+  if (name.empty()) return "it is empty";
+  if (name.find('\0') != std::string_view::npos) return "it contains a NUL character";
+  if (name.find('\\') != std::string_view::npos) return "it contains a backslash (folders are separated by '/')";
+  if (name.front() == '/') return "it is an absolute path (store it relative to the ledger's folder)";
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = std::min(name.find('/', start), name.size());
+    const std::string_view part = name.substr(start, end - start);
+    if (part.empty()) return "it has an empty component (a doubled or trailing '/')";
+    if (part == "..") return "it has a '..' component, which leads out of the ledger's folder";
+    if (end == name.size()) return {};
+    start = end + 1;
+  }
 }
 
 }  // namespace rectify::ledger

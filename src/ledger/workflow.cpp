@@ -8,6 +8,7 @@
 #include "rectify/core/error.hpp"
 #include "rectify/core/sha256.hpp"
 #include "rectify/io/ledger_json.hpp"
+#include "rectify/ledger/store.hpp"
 
 namespace rectify::ledger {
 
@@ -90,6 +91,8 @@ std::optional<std::string> replay::check(const event& e) const {
                (levels == 1 ? " review level)" : " review levels)"));
   if (e.proof) {
     if (e.proof->name.empty()) return why("evidence needs a file name");
+    if (const std::string bad = evidence_name_problem(e.proof->name); !bad.empty())
+      return why("evidence name " + rectify::quoted(e.proof->name) + " cannot be stored: " + bad);
     if (!is_sha256_hex(e.proof->sha256)) return why("evidence needs a SHA-256 digest of 64 lowercase hex characters");
     if (e.proof->bytes < 0) return why("evidence cannot have a negative size");
   }

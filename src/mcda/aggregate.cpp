@@ -254,9 +254,11 @@ vikor_result vikor(const matrix_ref& x, const vector_ref& weights, const types_r
   const double s_best = out.s.minCoeff(), s_worst = out.s.maxCoeff();
   const double r_best = out.r.minCoeff(), r_worst = out.r.maxCoeff();
   // A constant S (or R) has s - s_best = 0 everywhere: dividing by 1 then gives its 0 term
-  // without a branch in the loop.
-  const double s_span = s_worst > s_best ? s_worst - s_best : 1.0;
-  const double r_span = r_worst > r_best ? r_worst - r_best : 1.0;
+  // without a branch in the loop. S and R lie in [0, 1] (the weights sum to 1), so a spread of
+  // at most kTolerance is rounding (equal sums reached in a different order, e.g. after a
+  // column was rescaled), not a difference: normalised, it would become a whole unit of Q.
+  const double s_span = s_worst - s_best > kTolerance ? s_worst - s_best : 1.0;
+  const double r_span = r_worst - r_best > kTolerance ? r_worst - r_best : 1.0;
   for (Eigen::Index i = 0; i < m; ++i)
     out.q[i] = v * ((out.s[i] - s_best) / s_span) + (1 - v) * ((out.r[i] - r_best) / r_span);
 

@@ -614,8 +614,9 @@ void batch_scorer::scores(const matrix_ref& w_in, Eigen::MatrixXd& out, workspac
         const double s_best = out.col(k).minCoeff(), s_worst = out.col(k).maxCoeff();
         const double r_best = r.col(k).minCoeff(), r_worst = r.col(k).maxCoeff();
         for (Eigen::Index i = 0; i < m; ++i) {
-          const double s_part = s_worst > s_best ? (out(i, k) - s_best) / (s_worst - s_best) : 0.0;
-          const double r_part = r_worst > r_best ? (r(i, k) - r_best) / (r_worst - r_best) : 0.0;
+          // as aggregate.cpp's vikor: a spread within kTie is rounding, S or R is then constant
+          const double s_part = s_worst - s_best > kTie ? (out(i, k) - s_best) / (s_worst - s_best) : 0.0;
+          const double r_part = r_worst - r_best > kTie ? (r(i, k) - r_best) / (r_worst - r_best) : 0.0;
           out(i, k) = v_ * s_part + (1 - v_) * r_part;  // Q
         }
       }

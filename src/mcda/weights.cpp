@@ -221,8 +221,10 @@ void check_pairwise(const matrix_ref& a, const std::string& prefix) {
               prefix + pos(i, j) + ": a pairwise judgement is a finite positive number, not " + number_text(a(i, j)));
   for (Eigen::Index i = 0; i < a.rows(); ++i)
     for (Eigen::Index j = i; j < a.cols(); ++j) {
-      const double x = a(i, j), y = 1.0 / a(j, i);
-      if (std::abs(x - y) > 1e-9 * std::max(x, y))
+      // As a product: 1 / a_ji overflows to inf for a subnormal a_ji, and inf passes any
+      // relative tolerance (found by the ahp_matrix fuzzer).
+      const double x = a(i, j);
+      if (!(std::abs(x * a(j, i) - 1.0) <= 1e-9))
         raise("rectify.mcda.bad_matrix", "",
               prefix + pos(i, j) + ": " + number_text(x) + " is not the reciprocal of " + pos(j, i) + ": " +
                   number_text(a(j, i)) + " (a pairwise comparison matrix has a_ji = 1/a_ij)");
@@ -400,7 +402,19 @@ ahp_result ahp(const matrix_ref& a, ahp_method method, random_index table) {
     out.weights = solver.eigenvectors().col(best).real();
   }
   out.weights /= out.weights.sum();
+  // Judgements far outside Saaty's 1/9..9 (1e300, say) make a weight underflow to 0, or the
+  // eigenvector lose its sign; lambda_max and CR would then be inf or NaN. Refuse rather than
+  // report an AHP result that is not one.
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (!(out.weights[i] > 0) || !std::isfinite(out.weights[i]))
+      raise("rectify.mcda.bad_matrix", "",
+            "the judgements span too wide a range: the weight of row " + std::to_string(i + 1) + " comes out as " +
+                number_text(out.weights[i]) + "; pairwise judgements are ratios on Saaty's 1/9..9 scale");
   out.lambda_max = ((a * out.weights).array() / out.weights.array()).mean();
+  if (!std::isfinite(out.lambda_max))
+    raise("rectify.mcda.bad_matrix", "",
+          "the judgements span too wide a range: lambda_max is " + number_text(out.lambda_max) +
+              "; pairwise judgements are ratios on Saaty's 1/9..9 scale");
   const double nd = static_cast<double>(n);
   out.ci = n <= 2 ? 0.0 : (out.lambda_max - nd) / (nd - 1.0);
   out.cr = ri == 0 ? 0.0 : out.ci / ri;

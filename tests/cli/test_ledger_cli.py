@@ -201,8 +201,9 @@ def workflow(r, tmp, path):
     refused("submit without evidence", "P2.M1", "submit", "孙科长", at("03-21"), says="evidence")
     ev = act("P2.M1", "evidence", "孙科长", at("03-25"), "--file", scan1)          # E2
     if ev:
-        expect("evidence: name is the file's base name", ev.get("evidence", {}).get("name") == "审核记录1.jpg",
-               str(ev.get("evidence")))
+        # the ledger is tmp/ledger.json and the scan tmp/evidence/审核记录1.jpg (docs/ledger.md, "Evidence files")
+        expect("evidence: name is the file's path relative to the ledger's folder",
+               ev.get("evidence", {}).get("name") == "evidence/审核记录1.jpg", str(ev.get("evidence")))
         expect("evidence: sha256 and bytes of the file (hashlib)",
                ev.get("evidence", {}).get("sha256") == hashlib.sha256(evidence_files["审核记录1.jpg"]).hexdigest()
                and ev.get("evidence", {}).get("bytes") == len(evidence_files["审核记录1.jpg"]), str(ev.get("evidence")))

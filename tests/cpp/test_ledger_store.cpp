@@ -143,14 +143,14 @@ TEST_CASE("ledger store: act appends events that load, verify and keep the file'
   CHECK(first.prev == std::string(64, '0'));
   CHECK(first.at_text == "2026-04-01T09:00:00+08:00");
 
-  // Evidence from a file is hashed and stored by its base name: SHA-256("abc") is the FIPS 180-2
-  // example digest.
+  // Evidence from a file is hashed and stored by its path relative to the ledger's folder:
+  // SHA-256("abc") is the FIPS 180-2 example digest.
   fs::create_directory(dir.path() / "scans");
   write_text(dir / "scans/会议记录.txt", "abc");
   const event second =
       act(path, request("P1.M1", action::evidence, "王干事", "2026-04-02T10:00:00+08:00"), dir / "scans/会议记录.txt");
   REQUIRE(second.proof);
-  CHECK(second.proof->name == "会议记录.txt");
+  CHECK(second.proof->name == "scans/会议记录.txt");
   CHECK(second.proof->sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(second.proof->bytes == 3);
   CHECK(second.prev == first.hash);
@@ -200,6 +200,9 @@ TEST_CASE("ledger store: a refused act leaves the file byte for byte", "[ledger]
   const std::string path = dir / "ledger.json";
   fs::copy_file(kSmall, path);
   (void)act(path, request("P1.M1", action::start, "王干事"));
+  // An evidence file must lie in the ledger's folder.
+  const std::string proof = dir / "scan.pdf";
+  write_text(proof, "scan");
   const std::string before = read_text(path);
 
   CHECK(error_text([&] { (void)act(path, request("P1.M1", action::submit, "王干事")); }) ==
@@ -207,24 +210,24 @@ TEST_CASE("ledger store: a refused act leaves the file byte for byte", "[ledger]
   CHECK(error_text([&] { (void)act(path, request("P9.M9", action::start, "王干事")); }) ==
         "[rectify.ledger.guard] P9.M9: no such measure");
   CHECK(error_text([&] {
-          (void)act(path, request("P1.M1", action::evidence, "王干事", "2026-03-01T09:00:00+08:00"), kSmall);
+          (void)act(path, request("P1.M1", action::evidence, "王干事", "2026-03-01T09:00:00+08:00"), proof);
         }) ==
         "[rectify.ledger.guard] P1.M1: event at 2026-03-01T09:00:00+08:00 is earlier than the last event of the log "
         "(2026-04-01T09:00:00+08:00)");
   // A file given with an action that takes none.
-  CHECK(error_text([&] { (void)act(path, request("P1.M2", action::start, "钱干事"), kSmall); }) ==
+  CHECK(error_text([&] { (void)act(path, request("P1.M2", action::start, "钱干事"), proof); }) ==
         "[rectify.ledger.guard] P1.M2: start takes no evidence file (add it with an evidence event)");
   const std::string missing = dir / "missing.pdf";
   CHECK(error_text([&] {
           (void)act(path, request("P1.M1", action::evidence, "王干事"), missing);
         }).starts_with(missing + ": [rectify.io.open] cannot read the file: No such file or directory"));
   CHECK(read_text(path) == before);
-  CHECK(dir.names() == std::vector<std::string>{"ledger.json"});
+  CHECK(dir.names() == std::vector<std::string>{"ledger.json", "scan.pdf"});
 
   // No ledger at all: nothing is created.
   CHECK(error_text([&] { (void)act(dir / "none.json", request("P1.M1", action::start, "王干事")); }) ==
         dir / "none.json" + ": [rectify.io.open] cannot read the file: No such file or directory");
-  CHECK(dir.names() == std::vector<std::string>{"ledger.json"});
+  CHECK(dir.names() == std::vector<std::string>{"ledger.json", "scan.pdf"});
 
   // A tampered log is never extended, and the error names the file.
   std::string text = before;
@@ -287,9 +290,16 @@ TEST_CASE("ledger store: a write that fails leaves the old file and no temporary
       };
       ::signal(SIGXFSZ, SIG_IGN);
       if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return std::string("setrlimit failed");
-      return error_text([&] { (void)act(path, request("P1.M2", action::start, "钱干事")); });
+      return error_text([&] { (void)act(path, request("P1.M2", action::start, "钱干事")); }) + "\n" + error_text([&] {
+               plan p = rectify::io::load_ledger_file(path);
+               p.log.push_back(make_event(p, request("P1.M2", action::start, "钱干事")));
+               save(p, path);
+             });
     });
-    CHECK(out == path + ": [rectify.io.write] cannot write the file: File too large");
+    const std::string efbig =
+        ": [rectify.io.write] cannot write the file: File too large (the disk is full or a file-size limit was "
+        "reached)";
+    CHECK(out == path + efbig + "\n" + path + efbig);
   }
 
   SECTION("the folder is read-only") {
@@ -301,11 +311,17 @@ TEST_CASE("ledger store: a write that fails leaves the old file and no temporary
       return error_text([&] { (void)act(path, request("P1.M2", action::start, "钱干事")); }) + "\n" + error_text([&] {
                plan p = rectify::io::load_ledger_file(path);
                save(p, dir / "copy.json");
+             }) +
+             "\n" + error_text([&] {
+               plan p = rectify::io::load_ledger_file(path);
+               p.log.push_back(make_event(p, request("P1.M2", action::start, "钱干事")));
+               save(p, path);
              });
     });
-    CHECK(out == path + ": [rectify.io.write] cannot create a temporary file in " + dir.path().string() +
-                     ": Permission denied\n" + dir / "copy.json" +
-                     ": [rectify.io.write] cannot create the file: Permission denied");
+    const std::string denied = "Permission denied (no permission to write in " + dir.path().string() + ")";
+    const std::string no_temp = ": [rectify.io.write] cannot create a temporary file in " + dir.path().string() + ": ";
+    CHECK(out == path + no_temp + denied + "\n" + dir / "copy.json" +
+                     ": [rectify.io.write] cannot create the file: " + denied + "\n" + path + no_temp + denied);
   }
 
   CHECK(read_text(path) == before);
@@ -379,6 +395,10 @@ TEST_CASE("ledger store: a writer killed at random moments leaves the old or the
   temp_folder dir;
   const std::string path = dir / "ledger.json";
   fs::copy_file(kSmall, path);
+  // Written once by a save, so that the file is a saved one even when the first child is killed
+  // before its first act (kSmall is laid out by hand; on a loaded machine that happened).
+  plan start = rectify::io::load_ledger_file(path);
+  save(start, path);
   std::mt19937 rng(20260401);  // fixed, so that a failure can be replayed
   std::uniform_int_distribution<int> delay_us(0, 30000);
   std::vector<std::string> hashes;  // the log as last seen
@@ -440,8 +460,152 @@ TEST_CASE("ledger store: a writer killed at random moments leaves the old or the
 
   // Temporary files of killed writers may remain; they never matter: the ledger loads and the
   // lock is free for the next writer.
-  const event e = act(path, request("P1.M2", action::evidence, "钱干事", "2026-05-01T10:00:00+08:00"), kSmall);
+  write_text(dir / "photo.jpg", "photo");
+  const event e =
+      act(path, request("P1.M2", action::evidence, "钱干事", "2026-05-01T10:00:00+08:00"), dir / "photo.jpg");
   CHECK(e.seq == static_cast<std::int64_t>(hashes.size()) + 1);
   CHECK(verify(rectify::io::load_ledger_file(path)).ok());
-  for (const std::string& n : dir.names()) CHECK((n == "ledger.json" || n.starts_with(".ledger.json.tmp-")));
+  for (const std::string& n : dir.names())
+    CHECK((n == "ledger.json" || n == "photo.jpg" || n.starts_with(".ledger.json.tmp-")));
+}
+
+TEST_CASE("ledger store: evidence is stored by its path relative to the ledger's folder", "[ledger][store]") {
+  temp_folder dir;
+  const std::string path = dir / "ledger.json";
+  fs::copy_file(kSmall, path);
+  (void)act(path, request("P1.M1", action::start, "王干事"));
+  fs::create_directories(dir.path() / "scans/2026");
+  write_text(dir / "scans/2026/记录.pdf", "abc");
+  write_text(dir / "plan.txt", "abc");
+  const std::string abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  const auto evidence_at = [&](const std::string& at, const std::string& file) {
+    return act(path, request("P1.M1", action::evidence, "王干事", "2026-04-02T" + at + "+08:00"), file);
+  };
+
+  // Written with '.', a '..' that stays inside and a doubled '/': stored normalised.
+  const event a = evidence_at("10:00:00", dir / "scans/./2026/../2026//记录.pdf");
+  REQUIRE(a.proof);
+  CHECK(a.proof->name == "scans/2026/记录.pdf");
+  CHECK(a.proof->sha256 == abc);
+  // A file beside the ledger is stored by its base name, as every name was before.
+  CHECK(evidence_at("10:01:00", dir / "plan.txt").proof->name == "plan.txt");
+  // A link inside the folder is stored as the file it leads to.
+  fs::create_symlink(dir.path() / "scans/2026/记录.pdf", dir.path() / "link.pdf");
+  CHECK(evidence_at("10:02:00", dir / "link.pdf").proof->name == "scans/2026/记录.pdf");
+  // A ledger named by a relative path: relative to its folder, not to the working directory.
+  CHECK(in_child([&] {
+          if (::chdir((dir.path() / "scans").c_str()) != 0) return std::string("chdir failed");
+          return act("../ledger.json", request("P1.M1", action::evidence, "王干事", "2026-04-02T10:03:00+08:00"),
+                     "2026/记录.pdf")
+              .proof->name;
+        }) == "scans/2026/记录.pdf");
+  const plan back = rectify::io::load_ledger_file(path);
+  REQUIRE(back.log.size() == 5);
+  CHECK(back.log[4].proof->name == "scans/2026/记录.pdf");
+  CHECK(verify(back).ok());
+
+  // Files outside the folder, however they are reached, are refused and the ledger is untouched.
+  const std::string before = read_text(path);
+  temp_folder other;
+  write_text(other / "secret.pdf", "secret");
+  fs::create_symlink(other / "secret.pdf", dir.path() / "out.pdf");
+  fs::create_symlink(other.path(), dir.path() / "elsewhere");
+  const std::string folder = fs::canonical(dir.path()).string();
+  const std::string secret = fs::canonical(other.path() / "secret.pdf").string();
+  const std::string fix =
+      ": evidence is stored by its path relative to that folder, so copy the file into it (or a "
+      "folder under it) and add the copy";
+  const auto outside = [&](const std::string& given) {
+    const std::string shown = given == secret ? "\"" + given + "\"" : "\"" + given + "\" (\"" + secret + "\")";
+    return path + ": [rectify.ledger.evidence_outside] the evidence file " + shown +
+           " is outside the ledger's folder \"" + folder + "\"" + fix;
+  };
+  CHECK(error_text([&] { (void)evidence_at("11:00:00", secret); }) == outside(secret));
+  const std::string climbing = dir / ("scans/../../" + other.path().filename().string() + "/secret.pdf");
+  CHECK(error_text([&] { (void)evidence_at("11:00:00", climbing); }) == outside(climbing));
+  CHECK(error_text([&] { (void)evidence_at("11:00:00", dir / "out.pdf"); }) == outside(dir / "out.pdf"));
+  CHECK(error_text([&] { (void)evidence_at("11:00:00", dir / "elsewhere/secret.pdf"); }) ==
+        outside(dir / "elsewhere/secret.pdf"));
+  // The ledger's own folder is not a file inside it.
+  CHECK(error_text([&] { (void)evidence_at("11:00:00", dir.path().string()); }) ==
+        folder + ": [rectify.io.open] cannot read the file: it is a directory");
+  // A name the reader would refuse is never written: a backslash is a name character on POSIX.
+  write_text(dir / "a\\b.pdf", "abc");
+  CHECK(error_text([&] { (void)evidence_at("11:00:00", dir / "a\\b.pdf"); }) ==
+        dir / "a\\b.pdf" +
+            ": [rectify.ledger.bad_value] the evidence file cannot be stored by its path in the ledger's folder, "
+            "\"a\\\\b.pdf\": it contains a backslash (folders are separated by '/'); rename it");
+  // Nor can a request that carries a record of its own slip such a name past the guards.
+  action_request forged = request("P1.M1", action::evidence, "王干事", "2026-04-02T11:00:00+08:00");
+  forged.proof = evidence{"../secret.pdf", abc, 3};
+  CHECK(error_text([&] { (void)act(path, forged); }) ==
+        "[rectify.ledger.guard] P1.M1: evidence name \"../secret.pdf\" cannot be stored: it has a '..' component, "
+        "which leads out of the ledger's folder");
+  CHECK(read_text(path) == before);
+}
+
+TEST_CASE("ledger store: the rule for stored evidence names", "[ledger][store]") {
+  for (const std::string good : {"plan.pdf", "scans/2026/记录.pdf", "./plan.pdf", "a..b.pdf", "..pdf", "x/.../y"})
+    CHECK(evidence_name_problem(good).empty());
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"", "it is empty"},
+      {"/etc/passwd", "it is an absolute path (store it relative to the ledger's folder)"},
+      {"..", "it has a '..' component, which leads out of the ledger's folder"},
+      {"../x.pdf", "it has a '..' component, which leads out of the ledger's folder"},
+      {"a/../../x.pdf", "it has a '..' component, which leads out of the ledger's folder"},
+      {"a/..", "it has a '..' component, which leads out of the ledger's folder"},
+      {"a\\b.pdf", "it contains a backslash (folders are separated by '/')"},
+      {"..\\x.pdf", "it contains a backslash (folders are separated by '/')"},
+      {"a//b.pdf", "it has an empty component (a doubled or trailing '/')"},
+      {"a/", "it has an empty component (a doubled or trailing '/')"},
+      {std::string("a\0b.pdf", 7), "it contains a NUL character"},
+  };
+  for (const auto& [name, why] : bad) {
+    INFO(name);
+    CHECK(evidence_name_problem(name) == why);
+  }
+}
+
+TEST_CASE("ledger store: the reader refuses stored evidence names that leave the folder", "[ledger][store]") {
+  temp_folder dir;
+  const std::string path = dir / "ledger.json";
+  fs::copy_file(kSmall, path);
+  (void)act(path, request("P1.M1", action::start, "王干事"));
+  write_text(dir / "plan.txt", "abc");
+  (void)act(path, request("P1.M1", action::evidence, "王干事", "2026-04-02T10:00:00+08:00"), dir / "plan.txt");
+  const std::string text = read_text(path);
+  const std::string stored = "\"name\": \"plan.txt\"";
+  const auto at = text.find(stored);
+  REQUIRE(at != std::string::npos);
+  const auto with_name = [&](const std::string& json_name) {
+    std::string t = text;
+    t.replace(at, stored.size(), "\"name\": " + json_name);
+    return t;
+  };
+  // The JSON spelling of each name, and the message's: every one is refused where it stands.
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"\"/etc/passwd\"",
+       "\"/etc/passwd\" must be a path relative to the ledger's folder: it is an absolute path "
+       "(store it relative to the ledger's folder)"},
+      {"\"../x.pdf\"",
+       "\"../x.pdf\" must be a path relative to the ledger's folder: it has a '..' component, which "
+       "leads out of the ledger's folder"},
+      {"\"a\\\\b.pdf\"",
+       "\"a\\\\b.pdf\" must be a path relative to the ledger's folder: it contains a backslash "
+       "(folders are separated by '/')"},
+      {"\"a//b.pdf\"",
+       "\"a//b.pdf\" must be a path relative to the ledger's folder: it has an empty component (a "
+       "doubled or trailing '/')"},
+      {"\"a\\u0000b.pdf\"",
+       "\"a\\x00b.pdf\" must be a path relative to the ledger's folder: it contains a NUL character"},
+  };
+  for (const auto& [json_name, message] : bad) {
+    INFO(json_name);
+    CHECK(error_text([&] { (void)rectify::io::parse_ledger(with_name(json_name), "l.json"); }) ==
+          "l.json: [rectify.ledger.bad_value] /log/1/evidence/name: " + message);
+  }
+  // Old ledgers name files by base name, and a '.' component stays inside the folder.
+  CHECK(rectify::io::parse_ledger(text, "l.json").log[1].proof->name == "plan.txt");
+  CHECK(rectify::io::parse_ledger(with_name("\"scans/2026/记录.pdf\""), "l.json").log[1].proof->name ==
+        "scans/2026/记录.pdf");
 }
