@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List, Optional
 
 import pytest
 
@@ -20,6 +20,25 @@ except ImportError as exc:  # pragma: no cover - only when the build is missing
     ) from exc
 
 import rectify
+
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # pragma: no cover - hypothesis is in the `test` extra
+    pass
+else:
+    # Property tests (test_properties_*.py) must be deterministic in CI: derandomize makes every
+    # run draw the same examples (and no example database, which would replay old failures from a
+    # local folder), and no deadline because Debug and sanitizer builds are slow.
+    settings.register_profile(
+        "rectify",
+        derandomize=True,
+        database=None,
+        deadline=None,
+        max_examples=100,
+        suppress_health_check=[HealthCheck.too_slow],
+        print_blob=True,
+    )
+    settings.load_profile("rectify")
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "data"
@@ -116,3 +135,74 @@ def cli_json() -> Dict[str, Any]:
             capture_output=True,
         )
     return {"text": out.stdout.decode("utf-8"), "doc": json.loads(out.stdout)}
+
+
+# -- sanitizers ---------------------------------------------------------------------------------
+# Under the asan preset ctest runs this suite with `_core` built with -fsanitize=address,undefined,
+# gcc's libasan (and libstdc++) in LD_PRELOAD and RECTIFY_SANITIZED=1 (tests/CMakeLists.txt).
+
+SANITIZED = os.environ.get("RECTIFY_SANITIZED") == "1"
+# What the sanitized run adds to the environment, and so what a program that is not ours must not
+# inherit.
+SANITIZER_VARIABLES = ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS", "PYTHONMALLOC")
+
+
+def foreign_env(env: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """A copy of ``env`` (default: this process's environment) without the sanitizer runtime,
+    for starting a program that is not ours (Chromium). Such a program is not instrumented and
+    gains nothing from the runtime, and Chromium under a preloaded libasan hangs at start-up. Our
+    own programs (the CLI, Python subprocesses that import ``rectify``) keep it: they need it."""
+    base = dict(os.environ if env is None else env)
+    for name in SANITIZER_VARIABLES:
+        base.pop(name, None)
+    return base
+
+
+def sanitizer_problems(core: Path, maps: str) -> List[str]:
+    """Why the run is not really sanitized, given the ``_core`` file and the process's
+    /proc/self/maps text (empty list: it is). A misconfigured run must not pass as sanitized:
+    without libasan loaded first `_core` would not even import, but a `_core` built without the
+    flags would import and run unchecked."""
+    data = core.read_bytes()
+    problems = []
+    if b"__asan_report_load" not in data:
+        problems.append(f"{core} is not compiled with -fsanitize=address (no __asan_report_* calls)")
+    if b"__ubsan_handle_" not in data:
+        problems.append(f"{core} is not compiled with -fsanitize=undefined (no __ubsan_handle_* calls)")
+    if "/libasan.so" not in maps:
+        problems.append("libasan is not loaded in this process (LD_PRELOAD it)")
+    if "/libubsan.so" not in maps:
+        problems.append("libubsan is not loaded in this process (link `_core` with -fsanitize=undefined)")
+    return problems
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "unsanitized(reason): skipped in the sanitized run, for the reason given: a test of size or "
+        "memory, whose code paths the same run covers on smaller inputs",
+    )
+    if SANITIZED:
+        problems = sanitizer_problems(Path(rectify._core.__file__), Path("/proc/self/maps").read_text())
+        if problems:
+            raise pytest.UsageError("RECTIFY_SANITIZED=1 but " + "; ".join(problems))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if not SANITIZED:
+        return "sanitizers: off"
+    return f"sanitizers: ASan+UBSan in rectify._core, LD_PRELOAD={os.environ.get('LD_PRELOAD', '')}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
+    """Skips the tests marked ``unsanitized`` in the sanitized run. They are few and each says
+    why (docs/hardening.md, "Sanitizers" lists them): peak-memory bounds that ASan's shadow
+    memory and quarantine break by design, and million-row runs that would take the run past
+    CI's time while adding no code path the smaller tests miss."""
+    if not SANITIZED:
+        return
+    for item in items:
+        mark = item.get_closest_marker("unsanitized")
+        if mark is not None:
+            reason = mark.args[0] if mark.args else "size, not code paths"
+            item.add_marker(pytest.mark.skip(reason=f"sanitized run: {reason}"))

@@ -300,6 +300,7 @@ def generate(k: int) -> pd.DataFrame:
     return pd.DataFrame(cols, index=index)
 
 
+@pytest.mark.unsanitized("a million units on a Dask cluster: size only; the partition tests run the same code")
 @pytest.mark.parametrize("cohort", [False, True], ids=["sample", "entropy+critic"])
 def test_a_million_units(client: Any, scheme: rectify.Scheme, cohort: bool) -> None:
     s = rectify.Scheme.from_json(cohort_dict()) if cohort else scheme

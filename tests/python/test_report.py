@@ -29,6 +29,7 @@ from conftest import (
     SURVEY_CSV,
     TEMPLATE,
     UNITS_CSV,
+    foreign_env,
 )
 
 pytest.importorskip("matplotlib")
@@ -300,7 +301,8 @@ def chromium() -> str:
 def render(html_path: Path, *flags: str) -> None:
     cmd = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *flags,
            html_path.resolve().as_uri()]  # fmt: skip
-    done = subprocess.run(cmd, capture_output=True, timeout=180)
+    # Chromium is not ours: it runs without the sanitizer runtime of a sanitized test run.
+    done = subprocess.run(cmd, capture_output=True, timeout=180, env=foreign_env())
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
 
 
